@@ -1,0 +1,49 @@
+# Two commands set up everything on a fresh machine:
+#   make book   create .venv (if missing or requirements changed), install, build the site
+#   make test   same set-up, then the whole test suite
+# Also: make release (chapters/ from solutions/), make lab (JupyterLab + nbgrader), make bench.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# nbgrader calls `alembic`, and notebooks start `python` kernels: both must be the venv's.
+export PATH := $(BIN):$(PATH)
+export MPLBACKEND := Agg
+
+.PHONY: all venv book test release lab bench clean
+
+all: book
+
+# Rebuilt from scratch whenever requirements.txt changes, so no stale package survives.
+$(STAMP): requirements.txt pyproject.toml
+	@if [ -d $(VENV) ] && [ -f $(STAMP) ] && [ requirements.txt -nt $(STAMP) ]; then \
+		echo "requirements.txt changed: recreating $(VENV)"; rm -rf $(VENV); fi
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c "" 2>/dev/null; then rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build .
+	@echo ""
+	@echo "The site is built. Open: file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+release: $(STAMP)
+	$(BIN)/python scripts/release.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf _build

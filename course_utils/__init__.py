@@ -1,0 +1,34 @@
+"""Shared helpers for the course "RNNs for NLP".
+
+This package imports no deep-learning framework, so that ``import course_utils``
+is instant.  The framework-specific helpers live in two modules that mirror each
+other name for name:
+
+* :mod:`course_utils.torch` for PyTorch,
+* :mod:`course_utils.keras` for Keras 3 with the TensorFlow backend.
+
+The framework-free pieces are re-exported here.
+"""
+
+from course_utils.checks import assert_close, assert_equal, assert_own_code, check_shape
+from course_utils.data import DataFileError, data_path, load_text, sha256_of
+from course_utils.seed import set_seed
+from course_utils.text import CharVocab, make_lm_windows, sample_index, softmax_temperature
+
+__all__ = [
+    "CharVocab",
+    "DataFileError",
+    "assert_close",
+    "assert_equal",
+    "assert_own_code",
+    "check_shape",
+    "data_path",
+    "load_text",
+    "make_lm_windows",
+    "sample_index",
+    "set_seed",
+    "sha256_of",
+    "softmax_temperature",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+"""Assertions for exercises: every failure says what was expected and what came back.
+
+The helpers accept NumPy arrays, PyTorch tensors, TensorFlow tensors and plain
+numbers without importing any framework.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """Return ``value`` as a NumPy array (tensors are detached and moved to the CPU)."""
+    if hasattr(value, "detach"):  # torch.Tensor, possibly on a GPU
+        value = value.detach().cpu().numpy()
+    elif hasattr(value, "numpy") and not isinstance(value, np.ndarray):  # tf.Tensor / Variable
+        value = value.numpy()
+    return np.asarray(value)
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    shape = getattr(value, "shape", None)
+    return None if shape is None else tuple(int(d) if d is not None else -1 for d in shape)
+
+
+def check_shape(value: Any, expected: Sequence[int | None], name: str) -> None:
+    """Assert that ``value`` has shape ``expected``; ``None`` in ``expected`` matches any size.
+
+    The message names the argument, the expected shape and the shape it has, e.g.
+    ``X_t should have shape (batch_size, 5) = (2, 5), got (2, 4)``.
+    """
+    shape = _shape_of(value)
+    if shape is None:
+        raise AssertionError(f"{name} should be an array or tensor of shape {tuple(expected)}, "
+                             f"got {type(value).__name__}")
+    ok = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
+    if not ok:
+        shown = tuple("any" if e is None else e for e in expected)
+        raise AssertionError(f"{name} should have shape {shown}, got {shape}")
+
+
+def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
+    """Assert that ``actual`` matches ``expected`` in shape and value, within tolerances.
+
+    On failure the message gives the shapes, or the largest difference and where it is.
+    """
+    if actual is None:
+        raise AssertionError(f"{name} returned None; did you forget a `return`?")
+    got, want = to_numpy(actual).astype(np.float64), to_numpy(expected).astype(np.float64)
+    if got.shape != want.shape:
+        raise AssertionError(f"{name}: expected shape {want.shape}, got shape {got.shape}")
+    if not np.allclose(got, want, atol=atol, rtol=rtol):
+        diff = np.abs(got - want)
+        where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+        raise AssertionError(
+            f"{name}: values differ from the expected ones (largest difference {diff.max():.3g} "
+            f"at index {tuple(int(i) for i in where)}: expected {want[where]:.6g}, got {got[where]:.6g})"
+        )
+
+
+def assert_equal(actual: Any, expected: Any, name: str) -> None:
+    """Assert ``actual == expected`` for exact values such as counts; the message shows both."""
+    if actual != expected:
+        raise AssertionError(f"{name}: expected {expected!r}, got {actual!r}")
+
+
+def assert_own_code(func: Callable[..., Any], name: str) -> None:
+    """Assert that an exercise answer is defined in the notebook, not borrowed from course_utils."""
+    module = getattr(func, "__module__", "")
+    if module != "__main__":
+        raise AssertionError(f"{name} must be written in this notebook, not imported from {module}")
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return
+    if "course_utils" in source or "ctorch." in source or "ckeras." in source:
+        raise AssertionError(f"{name} must be your own code: it may not call the course_utils reference")

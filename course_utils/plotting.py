@@ -1,0 +1,97 @@
+"""Plots used across chapters: loss curves, heatmaps, gradient norms, unrolled RNNs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_history(histories: Mapping[str, Sequence[float]], *, title: str = "Training loss",
+                 xlabel: str = "step", ylabel: str = "loss", smooth: int = 1, ax: Axes | None = None) -> Axes:
+    """Plot one curve per entry of ``histories`` (label -> values per step).
+
+    ``smooth > 1`` draws a running mean over that many steps, which makes noisy
+    mini-batch losses readable.
+    """
+    ax = _axes(ax, (6, 3.5))
+    for label, values in histories.items():
+        y = np.asarray(values, dtype=float)
+        if smooth > 1 and len(y) >= smooth:
+            y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
+            x = np.arange(smooth - 1, smooth - 1 + len(y))
+        else:
+            x = np.arange(len(y))
+        ax.plot(x, y, label=label)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    if len(histories) > 1:
+        ax.legend()
+    return ax
+
+
+def plot_heatmap(matrix: np.ndarray, *, xlabels: Sequence[str] | None = None, ylabels: Sequence[str] | None = None,
+                 title: str = "", cmap: str = "RdBu_r", ax: Axes | None = None) -> Axes:
+    """Draw a 2-D array as a heatmap with a colour bar centred on zero."""
+    matrix = np.asarray(matrix, dtype=float)
+    ax = _axes(ax, (6, 4))
+    bound = float(np.abs(matrix).max()) or 1.0
+    image = ax.imshow(matrix, cmap=cmap, vmin=-bound, vmax=bound, aspect="auto")
+    ax.figure.colorbar(image, ax=ax)
+    if xlabels is not None:
+        ax.set_xticks(range(len(xlabels)), labels=list(xlabels))
+    if ylabels is not None:
+        ax.set_yticks(range(len(ylabels)), labels=list(ylabels))
+    ax.set_title(title)
+    return ax
+
+
+def plot_grad_norms(norms: Mapping[str, Sequence[float]], *, title: str = "Gradient norm through time",
+                    ax: Axes | None = None) -> Axes:
+    """Plot ``||dL/dh_t||`` against the distance ``T - t`` from the loss, one curve per label, log scale."""
+    ax = _axes(ax, (6, 3.5))
+    for label, values in norms.items():
+        ax.semilogy(np.arange(len(values)), np.asarray(values, dtype=float), marker=".", label=label)
+    ax.set(title=title, xlabel="distance from the loss (T - t)", ylabel=r"$\|\partial L / \partial h_t\|$")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return ax
+
+
+def draw_unrolled_rnn(num_steps: int = 4, *, ax: Axes | None = None) -> Axes:
+    """Draw the folded RNN cell and its unrolled copies x_t -> h_t -> y_t with shared weights."""
+    ax = _axes(ax, (1.9 * (num_steps + 2), 3.2))
+    box = dict(boxstyle="round,pad=0.35", fc="#dbe9f6", ec="#1f4e79")
+    arrow = dict(arrowstyle="->", color="#333333", lw=1.2)
+
+    def cell(x: float, label_x: str, label_h: str, label_y: str) -> None:
+        ax.text(x, 0, label_h, ha="center", va="center", fontsize=12, bbox=box)
+        ax.text(x, -1.3, label_x, ha="center", va="center", fontsize=12)
+        ax.text(x, 1.3, label_y, ha="center", va="center", fontsize=12)
+        ax.annotate("", xy=(x, -0.3), xytext=(x, -1.05), arrowprops=arrow)
+        ax.annotate("", xy=(x, 1.05), xytext=(x, 0.3), arrowprops=arrow)
+
+    cell(0, "$x_t$", "$h_t$", "$y_t$")
+    ax.annotate("", xy=(0.32, 0.12), xytext=(0.32, -0.12),
+                arrowprops=dict(arrowstyle="->", color="#c0392b", lw=1.4, connectionstyle="arc3,rad=-2.5"))
+    ax.text(0.95, 0, "=", ha="center", va="center", fontsize=18)
+    for t in range(1, num_steps + 1):
+        x = 0.6 + 1.6 * t
+        cell(x, f"$x_{t}$", f"$h_{t}$", f"$y_{t}$")
+        ax.annotate("", xy=(x - 0.35, 0), xytext=(x - 1.25, 0),
+                    arrowprops=dict(arrow, color="#c0392b"))
+        ax.text(x - 0.8, 0.18, "$W_{hh}$", ha="center", fontsize=9, color="#c0392b")
+    ax.text(0.6 + 0.8, -0.35, "$h_0$", ha="center", fontsize=10, color="#c0392b")
+    ax.set_xlim(-0.7, 0.6 + 1.6 * num_steps + 0.7)
+    ax.set_ylim(-1.7, 1.7)
+    ax.axis("off")
+    ax.set_title("An RNN folded (left) and unrolled over time (right): every copy shares $W_{xh}, W_{hh}, b_h$")
+    return ax
