@@ -10,7 +10,8 @@ STAMP  := $(VENV)/.installed
 
 # nbgrader calls `alembic`, and notebooks start `python` kernels: both must be the venv's.
 export PATH := $(BIN):$(PATH)
-export MPLBACKEND := Agg
+# Notebooks must draw with Jupyter's inline backend, so no MPLBACKEND may leak in.
+unexport MPLBACKEND
 
 .PHONY: all venv book test release lab bench clean
 

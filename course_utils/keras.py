@@ -45,6 +45,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 with _quiet_native_stderr():
     import keras
     import tensorflow as tf
+
+    tf.config.list_physical_devices("GPU")  # probe CUDA now, while its error lines are silenced
 from keras import layers, ops  # noqa: E402
 
 __all__ = [

@@ -35,7 +35,7 @@ def release(into: Path, root: Path = ROOT) -> None:
     for name in names:
         subprocess.run(
             [str(nbgrader), "generate_assignment", name, "--force", "--no-db",
-             f"--CourseDirectory.release_directory={into}", "--log-level=WARN"],
+             f"--CourseDirectory.release_directory={into}", "--log-level=ERROR"],
             cwd=root, check=True,
         )
         print(f"released {name} -> {into / name}")

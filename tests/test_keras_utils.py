@@ -1,0 +1,260 @@
+"""Tests for course_utils.keras: every from-scratch piece is checked against Keras/TensorFlow's own op.
+
+The last tests compare the Keras helpers with their PyTorch twins on the same numbers.
+"""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+import torch
+
+import course_utils.keras as ck
+import course_utils.torch as ct
+from course_utils.checks import assert_close
+from course_utils.text import CharVocab, make_lm_windows
+
+B, T, D, H = 3, 7, 5, 4
+
+
+@pytest.fixture
+def weights():
+    rng = np.random.default_rng(0)
+    arrays = {
+        "X": rng.standard_normal((B, T, D)),
+        "H0": 0.5 * rng.standard_normal((B, H)),
+        "W_xh": 0.5 * rng.standard_normal((D, H)),
+        "W_hh": 0.5 * rng.standard_normal((H, H)),
+        "b_h": 0.1 * rng.standard_normal(H),
+    }
+    return {k: tf.constant(v, dtype=tf.float32) for k, v in arrays.items()}
+
+
+@pytest.fixture(scope="module")
+def abc_data():
+    text = "abc" * 200
+    vocab = CharVocab.from_text(text)
+    X, Y = make_lm_windows(vocab.encode(text), seq_len=12)
+    return vocab, X, Y
+
+
+@pytest.fixture(scope="module")
+def trained(abc_data):
+    """A tiny CharRNN fitted on "abcabc..." and its loss history."""
+    vocab, X, Y = abc_data
+    keras.utils.set_random_seed(0)
+    model = ck.CharRNN(len(vocab), 16)
+    history = ck.fit(model, X, Y, num_steps=40, batch_size=8, lr=3e-2, progress=False)
+    return model, history
+
+
+def _keras_rnn(w):
+    layer = keras.layers.SimpleRNN(H, return_sequences=True, return_state=True)
+    layer.build((None, None, D))
+    ck.load_rnn_weights(layer, w["W_xh"], w["W_hh"], w["b_h"])
+    return layer
+
+
+# --- get_device -------------------------------------------------------------------------------------------------
+
+def test_get_device_reports_its_choice(capsys):
+    device = ck.get_device()
+    gpus = tf.config.list_physical_devices("GPU")
+    assert device == ("/GPU:0" if gpus else "/CPU:0")
+    out = capsys.readouterr().out
+    assert f"TensorFlow {tf.__version__}" in out and f"it uses {device}" in out
+    ck.get_device(verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+# --- rnn_step, rnn_forward, load_rnn_weights --------------------------------------------------------------------
+
+def test_load_rnn_weights_layout(weights):
+    kernel, recurrent, bias = _keras_rnn(weights).get_weights()
+    assert_close(kernel, weights["W_xh"], "kernel")
+    assert_close(recurrent, weights["W_hh"], "recurrent_kernel")
+    assert_close(bias, weights["b_h"], "bias")
+
+
+def test_load_rnn_weights_wrong_size(weights):
+    layer = keras.layers.SimpleRNN(H)
+    layer.build((None, None, D + 1))
+    with pytest.raises(AssertionError, match=r"W_xh should have shape \(6, 4\), got \(5, 4\)"):
+        ck.load_rnn_weights(layer, weights["W_xh"], weights["W_hh"], weights["b_h"])
+
+
+def test_rnn_step_matches_formula_and_simple_rnn(weights):
+    w = weights
+    X_t = w["X"][:, 0]
+    H_1 = ck.rnn_step(X_t, w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    assert tuple(H_1.shape) == (B, H)
+    assert_close(H_1, tf.tanh(X_t @ w["W_xh"] + w["H0"] @ w["W_hh"] + w["b_h"]), "rnn_step")
+    _, h_n = _keras_rnn(w)(w["X"][:, :1], initial_state=w["H0"])
+    assert_close(H_1, h_n, "rnn_step vs SimpleRNN")
+
+
+def test_rnn_forward_matches_simple_rnn(weights):
+    w = weights
+    outputs, H_T = ck.rnn_forward(w["X"], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    assert tuple(outputs.shape) == (B, T, H) and tuple(H_T.shape) == (B, H)
+    expected_outputs, h_n = _keras_rnn(w)(w["X"], initial_state=w["H0"])
+    assert_close(outputs, expected_outputs, "outputs", atol=1e-6)
+    assert_close(H_T, h_n, "H_T", atol=1e-6)
+
+
+def test_rnn_forward_gradients_match_simple_rnn(weights):
+    w = {k: tf.Variable(v) for k, v in weights.items()}
+    with tf.GradientTape() as tape:
+        outputs, _ = ck.rnn_forward(w["X"], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+        loss = tf.reduce_sum(outputs ** 2)
+    ours = tape.gradient(loss, [w["X"], w["W_xh"], w["W_hh"], w["b_h"]])
+    layer = _keras_rnn(weights)
+    X = tf.Variable(weights["X"])
+    with tf.GradientTape() as tape:
+        expected, _ = layer(X, initial_state=weights["H0"])
+        loss = tf.reduce_sum(expected ** 2)
+    theirs = tape.gradient(loss, [X, *layer.trainable_variables])  # kernel, recurrent_kernel, bias
+    for name, a, b in zip(["dL/dX", "dL/dW_xh", "dL/dW_hh", "dL/db_h"], ours, theirs):
+        assert_close(a, b, name)
+
+
+@pytest.mark.parametrize("bad, shape, pattern", [
+    ("X_t", (B, D + 1), r"X_t should have shape \(3, 5\), got \(3, 6\)"),
+    ("W_hh", (H, H + 1), r"W_hh should have shape \(4, 4\), got \(4, 5\)"),
+    ("b_h", (1, H), r"b_h should have shape \(4,\), got \(1, 4\)"),
+])
+def test_rnn_step_wrong_shape(weights, bad, shape, pattern):
+    args = {"X_t": weights["X"][:, 0], "H_prev": weights["H0"], "W_xh": weights["W_xh"],
+            "W_hh": weights["W_hh"], "b_h": weights["b_h"]}
+    args[bad] = tf.zeros(shape)
+    with pytest.raises(AssertionError, match=pattern):
+        ck.rnn_step(**args)
+
+
+def test_rnn_forward_wrong_shape(weights):
+    w = weights
+    with pytest.raises(AssertionError, match=r"X should have shape \(3, 'any', 5\), got \(3, 5\)"):
+        ck.rnn_forward(w["X"][:, 0], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    with pytest.raises(AssertionError, match=r"X should have shape \(2, 'any', 5\), got \(3, 7, 5\)"):
+        ck.rnn_forward(w["X"], w["H0"][:2], w["W_xh"], w["W_hh"], w["b_h"])
+
+
+# --- clip_grad_norm ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])  # clipped, and under the limit
+def test_clip_grad_norm_matches_tf(max_norm):
+    rng = np.random.default_rng(1)
+    grads = [tf.constant(rng.standard_normal((4, 3)), tf.float32), tf.constant(rng.standard_normal(5), tf.float32)]
+    expected, expected_norm = tf.clip_by_global_norm(grads, max_norm)
+    clipped, norm = ck.clip_grad_norm(grads, max_norm)
+    assert_close(norm, expected_norm, "total norm", atol=1e-6)
+    for i, (c, e) in enumerate(zip(clipped, expected)):
+        assert_close(c, e, f"clipped[{i}]", atol=1e-6, rtol=1e-5)
+    new_norm = float(tf.linalg.global_norm(clipped))
+    assert new_norm == pytest.approx(min(max_norm, float(norm)), rel=1e-5)
+
+
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])
+def test_clip_grad_norm_same_as_torch(max_norm):
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal(5).astype(np.float32)]
+    k_clipped, k_norm = ck.clip_grad_norm([tf.constant(a) for a in arrays], max_norm)
+    t_clipped, t_norm = ct.clip_grad_norm([torch.tensor(a) for a in arrays], max_norm)
+    assert_close(k_norm, t_norm, "total norm")
+    for i, (k, t) in enumerate(zip(k_clipped, t_clipped)):
+        assert_close(k, t, f"clipped[{i}]")
+
+
+# --- grad_norms_through_time ------------------------------------------------------------------------------------
+
+def test_grad_norms_through_time_length_and_start():
+    norms = ck.grad_norms_through_time(1.0, num_steps=12)
+    assert isinstance(norms, np.ndarray) and norms.shape == (12,)
+    assert norms[0] == pytest.approx(np.sqrt(32))  # dL/dh_T = ones of shape (1, 32)
+    np.testing.assert_allclose(ck.grad_norms_through_time(1.0, num_steps=12, device="/CPU:0"), norms)
+
+
+def test_grad_norms_vanish_for_small_scale():
+    norms = ck.grad_norms_through_time(0.5)
+    assert len(norms) == 40
+    assert norms[30] < 1e-3 * norms[0]
+
+
+def test_grad_norms_grow_for_large_scale():
+    norms = ck.grad_norms_through_time(1.5)
+    assert norms[30] > 3 * norms[0]
+    assert norms[-1] > norms[30] > norms[10]
+
+
+@pytest.mark.parametrize("scale", [0.5, 1.0, 1.5])
+def test_grad_norms_same_as_torch(scale):
+    np.testing.assert_allclose(ck.grad_norms_through_time(scale), ct.grad_norms_through_time(scale), rtol=1e-4)
+
+
+# --- CharRNN, fit, generate -------------------------------------------------------------------------------------
+
+def test_char_rnn_shapes_and_config():
+    model = ck.CharRNN(vocab_size=6, num_hiddens=8)
+    X = np.random.default_rng(0).integers(0, 6, (2, 9))
+    assert tuple(model(X).shape) == (2, 9, 6)
+    logits, state = model(X, return_state=True)
+    assert tuple(logits.shape) == (2, 9, 6) and tuple(state.shape) == (2, 8)
+    config = model.get_config()
+    assert config["vocab_size"] == 6 and config["num_hiddens"] == 8
+    clone = ck.CharRNN.from_config(config)
+    assert (clone.vocab_size, clone.num_hiddens) == (6, 8)
+
+
+def test_char_rnn_state_carrying():
+    keras.utils.set_random_seed(0)
+    model = ck.CharRNN(vocab_size=6, num_hiddens=8)
+    X = np.random.default_rng(0).integers(0, 6, (2, 10))
+    full, H_full = model(X, return_state=True)
+    first, H_half = model(X[:, :4], return_state=True)
+    second, H_end = model(X[:, 4:], initial_state=H_half, return_state=True)
+    assert_close(tf.concat([first, second], axis=1), full, "logits in two halves", atol=1e-6)
+    assert_close(H_end, H_full, "state after two halves", atol=1e-6)
+    assert not np.allclose(model(X[:, 4:]), second)  # without the carried state the second half differs
+
+
+def test_fit_loss_decreases(trained):
+    _, history = trained
+    assert len(history) == 40
+    assert all(isinstance(x, float) and np.isfinite(x) for x in history)
+    assert history[0] > 0.8  # about log(3) for an untrained model
+    assert np.mean(history[-5:]) < 0.1 * np.mean(history[:5])
+
+
+def test_fit_records_each_batch_loss(capsys):
+    """With lr=0 the weights stay put, so step k's loss is the model's loss on batch k."""
+    text = "".join(np.random.default_rng(0).choice(list("abcde"), 400))
+    vocab = CharVocab.from_text(text)
+    X, Y = make_lm_windows(vocab.encode(text), seq_len=10)
+    keras.utils.set_random_seed(1)
+    model = ck.CharRNN(len(vocab), 8)
+    history = ck.fit(model, X, Y, num_steps=6, batch_size=4, lr=0.0, seed=2, progress=False)
+    assert "Keras: 6 steps in" in capsys.readouterr().out
+    idx = np.random.default_rng(2).integers(len(X), size=6 * 4).reshape(6, 4)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    expected = [float(loss_fn(Y[i], model(X[i]))) for i in idx]
+    np.testing.assert_allclose(history, expected, rtol=1e-4)
+    assert np.ptp(expected) > 1e-3  # the batches differ, so a plain running mean would not pass
+
+
+def test_generate_continues_pattern(trained, abc_data):
+    model, _ = trained
+    vocab, _, _ = abc_data
+    assert ck.generate(model, vocab, "ab", 30, temperature=0.1) == "ab" + "cab" * 10
+
+
+def test_generate_length_vocab_and_seed():
+    vocab = CharVocab.from_text("hello world")
+    keras.utils.set_random_seed(0)
+    model = ck.CharRNN(len(vocab), 8)
+    text = ck.generate(model, vocab, "he", 40, temperature=2.0, seed=5)
+    assert len(text) == 42 and text.startswith("he")
+    assert set(text) <= set(vocab.itos)
+    assert ck.generate(model, vocab, "he", 40, temperature=2.0, seed=5) == text
+    assert ck.generate(model, vocab, "he", 40, temperature=2.0, seed=6) != text
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        ck.generate(model, vocab, "xyz", 5)

@@ -1,0 +1,251 @@
+"""Tests for course_utils.torch: every from-scratch piece is checked against PyTorch's own op."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import course_utils.torch as ct
+from course_utils.checks import assert_close
+from course_utils.text import CharVocab, make_lm_windows
+
+B, T, D, H = 3, 7, 5, 4
+
+
+@pytest.fixture
+def weights():
+    g = torch.Generator().manual_seed(0)
+    return {
+        "X": torch.randn(B, T, D, generator=g),
+        "H0": 0.5 * torch.randn(B, H, generator=g),
+        "W_xh": 0.5 * torch.randn(D, H, generator=g),
+        "W_hh": 0.5 * torch.randn(H, H, generator=g),
+        "b_h": 0.1 * torch.randn(H, generator=g),
+    }
+
+
+@pytest.fixture(scope="module")
+def abc_data():
+    text = "abc" * 200
+    vocab = CharVocab.from_text(text)
+    X, Y = make_lm_windows(vocab.encode(text), seq_len=12)
+    return vocab, X, Y
+
+
+@pytest.fixture(scope="module")
+def trained(abc_data):
+    """A tiny CharRNN fitted on "abcabc..." and its loss history."""
+    vocab, X, Y = abc_data
+    torch.manual_seed(0)
+    model = ct.CharRNN(len(vocab), 16)
+    history = ct.fit(model, X, Y, num_steps=40, batch_size=8, lr=3e-2, progress=False)
+    return model, history
+
+
+def _torch_rnn(w):
+    layer = nn.RNN(D, H, batch_first=True)
+    ct.load_rnn_weights(layer, w["W_xh"], w["W_hh"], w["b_h"])
+    return layer
+
+
+# --- get_device -------------------------------------------------------------------------------------------------
+
+def test_get_device_reports_its_choice(capsys):
+    device = ct.get_device()
+    assert isinstance(device, torch.device)
+    if not torch.cuda.is_available():
+        assert device == torch.device("cpu")
+    out = capsys.readouterr().out
+    assert f"PyTorch {torch.__version__} uses {device.type}" in out
+    ct.get_device(verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+# --- rnn_step, rnn_forward, load_rnn_weights --------------------------------------------------------------------
+
+def test_load_rnn_weights_layout(weights):
+    layer = _torch_rnn(weights)
+    assert_close(layer.weight_ih_l0, weights["W_xh"].T, "weight_ih_l0")
+    assert_close(layer.weight_hh_l0, weights["W_hh"].T, "weight_hh_l0")
+    assert_close(layer.bias_ih_l0 + layer.bias_hh_l0, weights["b_h"], "bias_ih_l0 + bias_hh_l0")
+
+
+def test_load_rnn_weights_wrong_size(weights):
+    with pytest.raises(AssertionError, match=r"layer.weight_ih_l0 should have shape \(4, 5\), got \(4, 6\)"):
+        ct.load_rnn_weights(nn.RNN(6, H), weights["W_xh"], weights["W_hh"], weights["b_h"])
+
+
+def test_rnn_step_matches_formula_and_nn_rnn(weights):
+    w = weights
+    X_t = w["X"][:, 0]
+    H_1 = ct.rnn_step(X_t, w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    assert H_1.shape == (B, H)
+    assert_close(H_1, torch.tanh(X_t @ w["W_xh"] + w["H0"] @ w["W_hh"] + w["b_h"]), "rnn_step")
+    _, h_n = _torch_rnn(w)(w["X"][:, :1], w["H0"][None])
+    assert_close(H_1, h_n[0], "rnn_step vs nn.RNN")
+
+
+def test_rnn_forward_matches_nn_rnn(weights):
+    w = weights
+    outputs, H_T = ct.rnn_forward(w["X"], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    assert outputs.shape == (B, T, H) and H_T.shape == (B, H)
+    expected_outputs, h_n = _torch_rnn(w)(w["X"], w["H0"][None])  # h_n: (1, B, H)
+    assert_close(outputs, expected_outputs, "outputs", atol=1e-6)
+    assert_close(H_T, h_n[0], "H_T", atol=1e-6)
+    assert_close(outputs[:, -1], H_T, "last output")
+
+
+def test_rnn_forward_gradients_match_nn_rnn(weights):
+    w = {k: v.clone().requires_grad_() for k, v in weights.items()}
+    outputs, _ = ct.rnn_forward(w["X"], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])
+    outputs.square().sum().backward()
+    layer = _torch_rnn(weights)
+    X = weights["X"].clone().requires_grad_()
+    expected, _ = layer(X, weights["H0"][None])
+    expected.square().sum().backward()
+    assert_close(w["X"].grad, X.grad, "dL/dX")
+    assert_close(w["W_xh"].grad, layer.weight_ih_l0.grad.T, "dL/dW_xh")
+    assert_close(w["W_hh"].grad, layer.weight_hh_l0.grad.T, "dL/dW_hh")
+    assert_close(w["b_h"].grad, layer.bias_ih_l0.grad, "dL/db_h")
+
+
+@pytest.mark.parametrize("bad, shape, pattern", [
+    ("X_t", (B, D + 1), r"X_t should have shape \(3, 5\), got \(3, 6\)"),
+    ("W_hh", (H, H + 1), r"W_hh should have shape \(4, 4\), got \(4, 5\)"),
+    ("b_h", (1, H), r"b_h should have shape \(4,\), got \(1, 4\)"),
+])
+def test_rnn_step_wrong_shape(weights, bad, shape, pattern):
+    args = {"X_t": weights["X"][:, 0], "H_prev": weights["H0"], "W_xh": weights["W_xh"],
+            "W_hh": weights["W_hh"], "b_h": weights["b_h"]}
+    args[bad] = torch.zeros(shape)
+    with pytest.raises(AssertionError, match=pattern):
+        ct.rnn_step(**args)
+
+
+def test_rnn_forward_wrong_shape(weights):
+    w = weights
+    with pytest.raises(AssertionError, match=r"X should have shape \(3, 'any', 5\), got \(3, 5\)"):
+        ct.rnn_forward(w["X"][:, 0], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])  # time axis missing
+    with pytest.raises(AssertionError, match=r"X should have shape \(2, 'any', 5\), got \(3, 7, 5\)"):
+        ct.rnn_forward(w["X"], w["H0"][:2], w["W_xh"], w["W_hh"], w["b_h"])
+
+
+# --- clip_grad_norm ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])  # clipped, and under the limit
+def test_clip_grad_norm_matches_torch(max_norm):
+    g = torch.Generator().manual_seed(1)
+    grads = [torch.randn(4, 3, generator=g), torch.randn(5, generator=g)]
+    params = [nn.Parameter(torch.zeros_like(x)) for x in grads]
+    for p, x in zip(params, grads):
+        p.grad = x.clone()
+    expected_norm = nn.utils.clip_grad_norm_(params, max_norm)
+
+    clipped, norm = ct.clip_grad_norm(grads, max_norm)
+    assert_close(norm, expected_norm, "total norm", atol=1e-6)
+    assert_close(norm, torch.cat([x.flatten() for x in grads]).norm(), "total norm")
+    for i, (c, p) in enumerate(zip(clipped, params)):
+        assert_close(c, p.grad, f"clipped[{i}]", atol=1e-7, rtol=1e-6)
+    new_norm = torch.cat([c.flatten() for c in clipped]).norm().item()
+    if max_norm < norm:
+        assert new_norm == pytest.approx(max_norm, rel=1e-5)
+    else:
+        assert_close(torch.cat([c.flatten() for c in clipped]), torch.cat([x.flatten() for x in grads]), "unclipped")
+
+
+# --- grad_norms_through_time ------------------------------------------------------------------------------------
+
+def test_grad_norms_through_time_length_and_start():
+    norms = ct.grad_norms_through_time(1.0, num_steps=12)
+    assert isinstance(norms, np.ndarray) and norms.shape == (12,)
+    assert norms[0] == pytest.approx(np.sqrt(32))  # dL/dh_T = ones of shape (1, 32)
+    np.testing.assert_allclose(ct.grad_norms_through_time(1.0, num_steps=12, device=torch.device("cpu")), norms)
+
+
+def test_grad_norms_vanish_for_small_scale():
+    norms = ct.grad_norms_through_time(0.5)
+    assert len(norms) == 40
+    assert norms[30] < 1e-3 * norms[0]
+    assert np.all(np.diff(norms) < 0)
+
+
+def test_grad_norms_grow_for_large_scale():
+    norms = ct.grad_norms_through_time(1.5)
+    assert norms[30] > 3 * norms[0]
+    assert norms[-1] > norms[30] > norms[10]
+
+
+def test_grad_norms_match_manual_backprop():
+    """dL/dh_{t-1} = (dL/dh_t * (1 - h_t^2)) W_hh^T, written out with NumPy."""
+    from course_utils.experiments import bptt_problem
+
+    p = bptt_problem(0.9, num_steps=10)
+    h, states = np.zeros((1, 32)), []
+    for t in range(10):
+        h = np.tanh(p["X"][:, t] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
+        states.append(h)
+    grad, expected = np.ones((1, 32)), []
+    for t in reversed(range(10)):
+        expected.append(np.linalg.norm(grad))
+        grad = (grad * (1 - states[t] ** 2)) @ p["W_hh"].T
+    np.testing.assert_allclose(ct.grad_norms_through_time(0.9, num_steps=10), expected, rtol=1e-4)
+
+
+# --- CharRNN, fit, generate -------------------------------------------------------------------------------------
+
+def test_char_rnn_shapes():
+    model = ct.CharRNN(vocab_size=6, num_hiddens=8)
+    logits, state = model(torch.randint(0, 6, (2, 9)))
+    assert logits.shape == (2, 9, 6)
+    assert state.shape == (1, 2, 8)
+
+
+def test_char_rnn_state_carrying():
+    torch.manual_seed(0)
+    model = ct.CharRNN(vocab_size=6, num_hiddens=8)
+    X = torch.randint(0, 6, (2, 10))
+    full, H_full = model(X)
+    first, H_half = model(X[:, :4])
+    second, H_end = model(X[:, 4:], H_half)
+    assert_close(torch.cat([first, second], dim=1), full, "logits in two halves", atol=1e-6)
+    assert_close(H_end, H_full, "state after two halves", atol=1e-6)
+    other, _ = model(X[:, 4:])  # without the carried state the second half differs
+    assert not torch.allclose(other, second)
+
+
+def test_fit_loss_decreases(trained):
+    _, history = trained
+    assert len(history) == 40
+    assert all(isinstance(x, float) and np.isfinite(x) for x in history)
+    assert history[0] > 0.8  # about log(3) for an untrained model
+    assert np.mean(history[-5:]) < 0.1 * np.mean(history[:5])
+
+
+def test_fit_reproducible_and_reports(abc_data, capsys):
+    vocab, X, Y = abc_data
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(3)
+        runs.append(ct.fit(ct.CharRNN(len(vocab), 8), X, Y, num_steps=5, batch_size=4, seed=1, progress=False))
+    assert runs[0] == runs[1]
+    assert "PyTorch: 5 steps in" in capsys.readouterr().out
+
+
+def test_generate_continues_pattern(trained, abc_data):
+    model, _ = trained
+    vocab, _, _ = abc_data
+    text = ct.generate(model, vocab, "ab", 30, temperature=0.1)
+    assert text == "ab" + "cab" * 10
+
+
+def test_generate_length_vocab_and_seed():
+    vocab = CharVocab.from_text("hello world")
+    torch.manual_seed(0)
+    model = ct.CharRNN(len(vocab), 8)
+    text = ct.generate(model, vocab, "he", 40, temperature=2.0, seed=5)
+    assert len(text) == 42 and text.startswith("he")
+    assert set(text) <= set(vocab.itos)
+    assert ct.generate(model, vocab, "he", 40, temperature=2.0, seed=5) == text
+    assert ct.generate(model, vocab, "he", 40, temperature=2.0, seed=6) != text
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        ct.generate(model, vocab, "xyz", 5)
