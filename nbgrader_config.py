@@ -28,6 +28,9 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = False
+# Once the last cell has run, every output is captured: kill the kernel instead of waiting
+# for the interpreter to unload PyTorch and TensorFlow, which takes seconds per submission.
+c.Execute.shutdown_kernel = "immediate"
 
 # Student copies carry no outputs, and validation reports every failing test.
 c.ClearOutput.enabled = True

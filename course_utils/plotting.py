@@ -80,17 +80,21 @@ def draw_unrolled_rnn(num_steps: int = 4, *, ax: Axes | None = None) -> Axes:
         ax.annotate("", xy=(x, 1.05), xytext=(x, 0.3), arrowprops=arrow)
 
     cell(0, "$x_t$", "$h_t$", "$y_t$")
-    ax.annotate("", xy=(0.32, 0.12), xytext=(0.32, -0.12),
-                arrowprops=dict(arrowstyle="->", color="#c0392b", lw=1.4, connectionstyle="arc3,rad=-2.5"))
-    ax.text(0.95, 0, "=", ha="center", va="center", fontsize=18)
+    # The folded view: the state loops back into the same cell at the next step.
+    ax.annotate("", xy=(0.28, -0.08), xytext=(0.28, 0.08),
+                arrowprops=dict(arrowstyle="->", color="#c0392b", lw=1.4,
+                                connectionstyle="arc,angleA=0,angleB=0,armA=28,armB=28,rad=8"))
+    ax.text(0.3, 0.42, "$W_{hh}$", ha="left", va="center", fontsize=9, color="#c0392b")
+    ax.text(1.25, 0, "=", ha="center", va="center", fontsize=18)
+    ax.text(1.75, 0, "$h_0$", ha="center", va="center", fontsize=12, color="#c0392b")
     for t in range(1, num_steps + 1):
-        x = 0.6 + 1.6 * t
+        x = 0.9 + 1.6 * t
         cell(x, f"$x_{t}$", f"$h_{t}$", f"$y_{t}$")
-        ax.annotate("", xy=(x - 0.35, 0), xytext=(x - 1.25, 0),
+        ax.annotate("", xy=(x - 0.35, 0), xytext=(x - 1.25 if t > 1 else 1.95, 0),
                     arrowprops=dict(arrow, color="#c0392b"))
-        ax.text(x - 0.8, 0.18, "$W_{hh}$", ha="center", fontsize=9, color="#c0392b")
-    ax.text(0.6 + 0.8, -0.35, "$h_0$", ha="center", fontsize=10, color="#c0392b")
-    ax.set_xlim(-0.7, 0.6 + 1.6 * num_steps + 0.7)
+        if t > 1:
+            ax.text(x - 0.8, 0.18, "$W_{hh}$", ha="center", fontsize=9, color="#c0392b")
+    ax.set_xlim(-0.7, 0.9 + 1.6 * num_steps + 0.7)
     ax.set_ylim(-1.7, 1.7)
     ax.axis("off")
     ax.set_title("An RNN folded (left) and unrolled over time (right): every copy shares $W_{xh}, W_{hh}, b_h$")

@@ -1,0 +1,144 @@
+"""Measure every solution notebook against the course budgets and write BENCHMARKS.md.
+
+For each notebook in solutions/:
+
+* **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do);
+  wall seconds, and the kernel's peak resident memory;
+* **autograde**: grade three copies of the solution with ``nbgrader autograde`` in a
+  temporary course (nbgrader sets ``NBGRADER_EXECUTION``, so training is short);
+  seconds per submission, and the score.
+
+Budgets (per notebook, on 2 CPU cores): run at most 60 s and 1.5 GiB; autograde at most
+15 s per submission.  Usage: ``python scripts/bench.py`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RUN_BUDGET_S, MEMORY_BUDGET_MIB, AUTOGRADE_BUDGET_S = 60, 1536, 15
+STUDENTS = ["bench-a", "bench-b", "bench-c"]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("MPLBACKEND", None)
+    env.pop("NBGRADER_EXECUTION", None)
+    return env
+
+
+def measure_run(notebook: Path) -> dict[str, float]:
+    """Execute ``notebook`` in a child process; return wall seconds and the kernel's peak MiB."""
+    code = (
+        "import json, resource, sys, time, nbclient, nbformat\n"
+        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+        "start = time.perf_counter()\n"
+        "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3',\n"
+        "                        resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
+        "wall = time.perf_counter() - start\n"
+        "# The kernel is this process's only child: its peak RSS is the notebook's.\n"
+        "peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'wall_s': wall, 'peak_mib': peak_kib / 1024}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(notebook), str(notebook.parent)], env=_env(),
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_autograde(notebook: Path) -> dict[str, float]:
+    """Autograde three copies of the solution; return seconds per submission and the scores."""
+    chapter = notebook.parent.name
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp)
+        shutil.copytree(notebook.parent, course / "solutions" / chapter)
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+        nbgrader = str(BIN / "nbgrader")
+        quiet = dict(cwd=course, env=_env(), capture_output=True, text=True, check=True)
+        subprocess.run([nbgrader, "generate_assignment", chapter, "--force"], **quiet)
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        for student in STUDENTS:
+            folder = course / "submitted" / student / chapter
+            folder.mkdir(parents=True)
+            shutil.copy(notebook, folder)
+            (folder / "timestamp.txt").write_text(stamp)
+            subprocess.run([nbgrader, "db", "student", "add", student], **quiet)
+        start = time.perf_counter()
+        subprocess.run([nbgrader, "autograde", chapter], **quiet)
+        per_submission = (time.perf_counter() - start) / len(STUDENTS)
+
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            subs = [gradebook.find_submission(chapter, s) for s in STUDENTS]
+            scores = sorted({(s.score, s.max_score) for s in subs})
+    return {"autograde_s": per_submission, "score": scores}
+
+
+def _versions() -> str:
+    code = ("import torch, tensorflow, keras, nbgrader; "
+            "print(f'PyTorch {torch.__version__}, TensorFlow {tensorflow.__version__}, "
+            "Keras {keras.__version__}, nbgrader {nbgrader.__version__}; "
+            "CUDA: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else \"none\"}')")
+    out = subprocess.run([sys.executable, "-c", code], env={**_env(), "TF_CPP_MIN_LOG_LEVEL": "3"},
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def main() -> None:
+    """Benchmark every solution notebook and write BENCHMARKS.md."""
+    rows = []
+    for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        name = notebook.relative_to(ROOT)
+        print(f"running {name} ...", flush=True)
+        run = measure_run(notebook)
+        print(f"  run: {run['wall_s']:.1f} s, peak {run['peak_mib']:.0f} MiB; autograding ...", flush=True)
+        grade = measure_autograde(notebook)
+        print(f"  autograde: {grade['autograde_s']:.1f} s per submission, scores {grade['score']}", flush=True)
+        ok = (run["wall_s"] <= RUN_BUDGET_S and run["peak_mib"] <= MEMORY_BUDGET_MIB
+              and grade["autograde_s"] <= AUTOGRADE_BUDGET_S)
+        score = ", ".join(f"{a:g}/{b:g}" for a, b in grade["score"])
+        rows.append(f"| `{name}` | {run['wall_s']:.1f} | {run['peak_mib']:.0f} | {grade['autograde_s']:.1f} | "
+                    f"{score} | {'yes' if ok else '**no**'} |")
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    text = "\n".join([
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`scripts/bench.py`); do not edit by hand.",
+        "",
+        f"Budgets per notebook: run in at most {RUN_BUDGET_S} s wall with at most {MEMORY_BUDGET_MIB} MiB peak "
+        f"memory on 2 CPU cores; autograde one submission in at most {AUTOGRADE_BUDGET_S} s.",
+        "",
+        "| notebook | run wall (s) | run peak memory (MiB) | autograde per submission (s) | autograde score | "
+        "within budget |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+        *rows,
+        "",
+        f"Measured on {datetime.date.today().isoformat()}: {cores} CPU cores, "
+        f"{platform.system()} {platform.machine()}, Python {platform.python_version()}; {_versions()}.",
+        "",
+        "*run*: the solution notebook executed top to bottom in a fresh kernel, full training;"
+        " peak memory is the kernel's maximum resident set size.",
+        f"*autograde*: `nbgrader autograde` on {len(STUDENTS)} copies of the solution (training shortened by"
+        " `NBGRADER_EXECUTION`), total time divided by the number of submissions.",
+        "",
+    ])
+    (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The website builds from a clean state, renders every page, and leaks nothing."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from nbutils import BIN, MARKERS, ROOT, is_solution, is_test, quiet_env, read, run, secret_lines, source_notebooks
+
+pytestmark = pytest.mark.slow
+
+
+class _Text(HTMLParser):
+    """Collect the visible text of an HTML page (code blocks keep their line breaks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _text(page: Path) -> str:
+    parser = _Text()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return html.unescape("".join(parser.parts))
+
+
+def _toc_files(node) -> list[str]:
+    files = []
+    if isinstance(node, dict):
+        if "file" in node:
+            files.append(node["file"])
+        for value in node.values():
+            files += _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            files += _toc_files(item)
+    return files
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Build the book with `jupyter-book build --all` into a fresh folder; return (html dir, log)."""
+    tmp = tmp_path_factory.mktemp("book")
+    proc = run([str(BIN / "jupyter-book"), "build", "--all", str(ROOT), "--path-output", str(tmp)],
+               ROOT, quiet_env(tmp), timeout=1200)
+    return tmp / "_build", proc.stdout + proc.stderr
+
+
+def test_build_has_no_warnings(site):
+    _, log = site
+    warnings = [line for line in log.splitlines() if re.search(r"WARNING|ERROR", line) and "TCP" not in line]
+    assert not warnings, "the book build warned:\n" + "\n".join(warnings)
+    assert "build succeeded" in log
+
+
+def test_every_toc_entry_has_a_page(site):
+    build, _ = site
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"], *_toc_files(toc.get("parts", toc.get("chapters", [])))]
+    assert "chapters/01-rnn-anatomy/rnn_anatomy" in entries
+    for entry in entries:
+        assert (build / "html" / f"{entry}.html").is_file(), f"no page for _toc.yml entry {entry}"
+    assert (build / "html" / "index.html").is_file()
+    for page in (build / "html").rglob("*.html"):
+        for ref in re.findall(r'(?:href|src)="([^"#?:]+\.(?:html|png|svg))"', page.read_text(encoding="utf-8")):
+            assert (page.parent / ref).resolve().is_file(), f"{page.name} links to missing {ref}"
+
+
+def test_landing_page_lists_the_chapter(site):
+    build, _ = site
+    text = _text(build / "html" / "intro.html")
+    assert "RNNs for NLP" in text and "RNN anatomy" in text
+
+
+@pytest.mark.parametrize("source", source_notebooks(), ids=lambda p: p.parent.name)
+def test_chapter_page_shows_equations_figures_and_exercises(site, source):
+    build, _ = site
+    rel = Path("chapters") / source.parent.name / source.stem
+    page = build / "html" / f"{rel}.html"
+    raw = page.read_text(encoding="utf-8")
+    text = _text(page)
+    assert r"W_{hh}" in text, "the equations are missing"
+    images = re.findall(r'<img[^>]+src="([^"]+\.png)"', raw)
+    assert len(images) >= 5, f"expected the chapter's figures, found {len(images)}"
+    assert text.count("raise NotImplementedError()") >= sum(1 for c in read(source).cells if is_solution(c)), \
+        "every exercise should show its stub"
+    assert "Traceback" not in text and "output traceback" not in raw, "a traceback is shown on the website"
+
+    executed = read(build / "jupyter_execute" / rel.with_suffix(".ipynb"))
+    for i, cell in enumerate(executed.cells):
+        if cell.cell_type != "code":
+            continue
+        if not (is_solution(cell) or is_test(cell)):
+            assert cell.outputs, f"cell {i} shows no output on the website:\n{cell.source[:200]}"
+            assert all(o.output_type != "error" for o in cell.outputs), f"cell {i} failed in the book build"
+
+
+def test_site_leaks_no_solution_or_hidden_test(site):
+    build, _ = site
+    secrets = set().union(*(secret_lines(read(p)) for p in source_notebooks()))
+    for path in (build / "html").rglob("*"):
+        if not path.is_file() or path.suffix not in {".html", ".ipynb", ".txt", ".js", ".md", ".json"}:
+            continue
+        if path.suffix == ".html":
+            text = _text(path)
+        elif path.suffix == ".ipynb":
+            text = "\n".join(cell.source for cell in read(path).cells)
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        for marker in MARKERS:
+            assert marker not in text, f"{path.name} contains {marker!r}"
+        leaked = secrets & {line.strip() for line in text.splitlines()}
+        assert not leaked, f"{path.relative_to(build)} contains solution or hidden-test code: {sorted(leaked)[:3]}"
