@@ -11,6 +11,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
+from course_utils.text import CharVocab, make_lm_windows
+
 _STATE_DIR = Path(tempfile.mkdtemp(prefix="course-tests-"))
 atexit.register(shutil.rmtree, _STATE_DIR, ignore_errors=True)
 
@@ -21,3 +25,12 @@ for _var, _sub in [("KERAS_HOME", "keras"), ("IPYTHONDIR", "ipython"), ("JUPYTER
 os.environ["MPLBACKEND"] = "Agg"
 os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+
+
+@pytest.fixture(scope="module")
+def abc_data():
+    """A vocabulary and next-character windows of "abcabc...", for tiny training runs."""
+    text = "abc" * 200
+    vocab = CharVocab.from_text(text)
+    X, Y = make_lm_windows(vocab.encode(text), seq_len=12)
+    return vocab, X, Y

@@ -7,7 +7,7 @@ from torch import nn
 
 import course_utils.torch as ct
 from course_utils.checks import assert_close
-from course_utils.text import CharVocab, make_lm_windows
+from course_utils.text import CharVocab
 
 B, T, D, H = 3, 7, 5, 4
 
@@ -22,14 +22,6 @@ def weights():
         "W_hh": 0.5 * torch.randn(H, H, generator=g),
         "b_h": 0.1 * torch.randn(H, generator=g),
     }
-
-
-@pytest.fixture(scope="module")
-def abc_data():
-    text = "abc" * 200
-    vocab = CharVocab.from_text(text)
-    X, Y = make_lm_windows(vocab.encode(text), seq_len=12)
-    return vocab, X, Y
 
 
 @pytest.fixture(scope="module")
@@ -107,27 +99,6 @@ def test_rnn_forward_gradients_match_nn_rnn(weights):
     assert_close(w["W_xh"].grad, layer.weight_ih_l0.grad.T, "dL/dW_xh")
     assert_close(w["W_hh"].grad, layer.weight_hh_l0.grad.T, "dL/dW_hh")
     assert_close(w["b_h"].grad, layer.bias_ih_l0.grad, "dL/db_h")
-
-
-@pytest.mark.parametrize("bad, shape, pattern", [
-    ("X_t", (B, D + 1), r"X_t should have shape \(3, 5\), got \(3, 6\)"),
-    ("W_hh", (H, H + 1), r"W_hh should have shape \(4, 4\), got \(4, 5\)"),
-    ("b_h", (1, H), r"b_h should have shape \(4,\), got \(1, 4\)"),
-])
-def test_rnn_step_wrong_shape(weights, bad, shape, pattern):
-    args = {"X_t": weights["X"][:, 0], "H_prev": weights["H0"], "W_xh": weights["W_xh"],
-            "W_hh": weights["W_hh"], "b_h": weights["b_h"]}
-    args[bad] = torch.zeros(shape)
-    with pytest.raises(AssertionError, match=pattern):
-        ct.rnn_step(**args)
-
-
-def test_rnn_forward_wrong_shape(weights):
-    w = weights
-    with pytest.raises(AssertionError, match=r"X should have shape \(3, 'any', 5\), got \(3, 5\)"):
-        ct.rnn_forward(w["X"][:, 0], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])  # time axis missing
-    with pytest.raises(AssertionError, match=r"X should have shape \(2, 'any', 5\), got \(3, 7, 5\)"):
-        ct.rnn_forward(w["X"], w["H0"][:2], w["W_xh"], w["W_hh"], w["b_h"])
 
 
 # --- clip_grad_norm ---------------------------------------------------------------------------------------------
