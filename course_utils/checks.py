@@ -43,6 +43,21 @@ def check_shape(value: Any, expected: Sequence[int | None], name: str) -> None:
         raise AssertionError(f"{name} should have shape {shown}, got {shape}")
 
 
+def check_rnn_step_args(X_t: Any, H_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -> None:
+    """Check the shapes of one RNN step's arguments against ``H_prev`` and ``W_xh``.
+
+    ``X_t`` must be ``(batch_size, num_inputs)``, ``W_hh`` ``(num_hiddens, num_hiddens)`` and
+    ``b_h`` ``(num_hiddens,)``, where ``H_prev`` is ``(batch_size, num_hiddens)`` and
+    ``W_xh`` is ``(num_inputs, num_hiddens)``.
+    """
+    check_shape(H_prev, (None, None), "H_prev")
+    check_shape(W_xh, (None, None), "W_xh")
+    batch_size, num_hiddens = _shape_of(H_prev)
+    check_shape(X_t, (batch_size, _shape_of(W_xh)[0]), "X_t")
+    check_shape(W_hh, (num_hiddens, num_hiddens), "W_hh")
+    check_shape(b_h, (num_hiddens,), "b_h")
+
+
 def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
     """Assert that ``actual`` matches ``expected`` in shape and value, within tolerances.
 

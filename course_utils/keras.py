@@ -16,8 +16,9 @@ from collections.abc import Iterator
 import numpy as np
 from tqdm.auto import tqdm
 
-from course_utils.checks import check_shape
+from course_utils.checks import check_rnn_step_args, check_shape
 from course_utils.experiments import bptt_problem
+from course_utils.framework_api import FRAMEWORK_API
 from course_utils.text import CharVocab, sample_index
 
 
@@ -49,17 +50,7 @@ with _quiet_native_stderr():
     tf.config.list_physical_devices("GPU")  # probe CUDA now, while its error lines are silenced
 from keras import layers, ops  # noqa: E402
 
-__all__ = [
-    "CharRNN",
-    "clip_grad_norm",
-    "fit",
-    "generate",
-    "get_device",
-    "grad_norms_through_time",
-    "load_rnn_weights",
-    "rnn_forward",
-    "rnn_step",
-]
+__all__ = list(FRAMEWORK_API)
 
 
 def get_device(verbose: bool = True) -> str:
@@ -84,10 +75,7 @@ def get_device(verbose: bool = True) -> str:
 
 def rnn_step(X_t, H_prev, W_xh, W_hh, b_h):
     """One step of a vanilla RNN: ``H_t = tanh(X_t W_xh + H_prev W_hh + b_h)``, shape ``(B, num_hiddens)``."""
-    batch_size, num_hiddens = H_prev.shape
-    check_shape(X_t, (batch_size, W_xh.shape[0]), "X_t")
-    check_shape(W_hh, (num_hiddens, num_hiddens), "W_hh")
-    check_shape(b_h, (num_hiddens,), "b_h")
+    check_rnn_step_args(X_t, H_prev, W_xh, W_hh, b_h)
     return ops.tanh(ops.matmul(X_t, W_xh) + ops.matmul(H_prev, W_hh) + b_h)
 
 

@@ -16,21 +16,12 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from course_utils.checks import check_shape
+from course_utils.checks import check_rnn_step_args, check_shape
 from course_utils.experiments import bptt_problem
+from course_utils.framework_api import FRAMEWORK_API
 from course_utils.text import CharVocab, sample_index
 
-__all__ = [
-    "CharRNN",
-    "clip_grad_norm",
-    "fit",
-    "generate",
-    "get_device",
-    "grad_norms_through_time",
-    "load_rnn_weights",
-    "rnn_forward",
-    "rnn_step",
-]
+__all__ = list(FRAMEWORK_API)
 
 
 def get_device(verbose: bool = True) -> torch.device:
@@ -49,10 +40,7 @@ def get_device(verbose: bool = True) -> torch.device:
 def rnn_step(X_t: torch.Tensor, H_prev: torch.Tensor, W_xh: torch.Tensor, W_hh: torch.Tensor,
              b_h: torch.Tensor) -> torch.Tensor:
     """One step of a vanilla RNN: ``H_t = tanh(X_t W_xh + H_prev W_hh + b_h)``, shape ``(B, num_hiddens)``."""
-    batch_size, num_hiddens = H_prev.shape
-    check_shape(X_t, (batch_size, W_xh.shape[0]), "X_t")
-    check_shape(W_hh, (num_hiddens, num_hiddens), "W_hh")
-    check_shape(b_h, (num_hiddens,), "b_h")
+    check_rnn_step_args(X_t, H_prev, W_xh, W_hh, b_h)
     return torch.tanh(X_t @ W_xh + H_prev @ W_hh + b_h)
 
 

@@ -216,16 +216,3 @@ def test_generate_continues_pattern(trained, abc_data):
     model, _ = trained
     vocab, _, _ = abc_data
     assert ck.generate(model, vocab, "ab", 30, temperature=0.1) == "ab" + "cab" * 10
-
-
-def test_generate_length_vocab_and_seed():
-    vocab = CharVocab.from_text("hello world")
-    keras.utils.set_random_seed(0)
-    model = ck.CharRNN(len(vocab), 8)
-    text = ck.generate(model, vocab, "he", 40, temperature=2.0, seed=5)
-    assert len(text) == 42 and text.startswith("he")
-    assert set(text) <= set(vocab.itos)
-    assert ck.generate(model, vocab, "he", 40, temperature=2.0, seed=5) == text
-    assert ck.generate(model, vocab, "he", 40, temperature=2.0, seed=6) != text
-    with pytest.raises(ValueError, match="not in the vocabulary"):
-        ck.generate(model, vocab, "xyz", 5)

@@ -14,6 +14,7 @@ import pytest
 import course_utils
 import course_utils.keras as ck
 import course_utils.torch as ct
+from course_utils.framework_api import FRAMEWORK_API
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = sorted(f"course_utils.{m.name}" for m in pkgutil.iter_modules(course_utils.__path__))
@@ -21,12 +22,18 @@ MODULES = sorted(f"course_utils.{m.name}" for m in pkgutil.iter_modules(course_u
 
 def test_module_list_is_complete():
     assert MODULES == [f"course_utils.{m}" for m in
-                       ["checks", "data", "experiments", "keras", "plotting", "seed", "text", "torch"]]
+                       ["checks", "data", "experiments", "framework_api", "keras", "plotting", "seed", "text",
+                        "torch"]]
 
 
 def test_torch_and_keras_export_the_same_names():
-    assert ct.__all__ == ck.__all__
+    assert ct.__all__ == ck.__all__ == list(FRAMEWORK_API)
     assert len(set(ct.__all__)) == len(ct.__all__)
+    # Both modules define every shared name themselves and export nothing else that is public.
+    for module in (ct, ck):
+        public = {n for n, v in vars(module).items() if not n.startswith("_") and getattr(v, "__module__", None)
+                  == module.__name__}
+        assert public == set(FRAMEWORK_API), f"{module.__name__} defines {sorted(public ^ set(FRAMEWORK_API))}"
 
 
 @pytest.mark.parametrize("module", [ct, ck], ids=["torch", "keras"])
@@ -75,7 +82,8 @@ def test_every_public_function_has_a_docstring(module_name):
     module = importlib.import_module(module_name)
     assert (module.__doc__ or "").strip(), f"{module_name} has no module docstring"
     found = dict(_public_callables(module))
-    assert found, f"{module_name} defines nothing public"
+    constants = [n for n in vars(module) if n.isupper()]  # e.g. framework_api.FRAMEWORK_API
+    assert found or constants, f"{module_name} defines nothing public"
     # __doc__ rather than inspect.getdoc, which would accept a docstring inherited from a base class
     undocumented = [name for name, obj in found.items() if not (getattr(obj, "__func__", obj).__doc__ or "").strip()]
     assert undocumented == [], f"{module_name}: no docstring for {undocumented}"

@@ -207,16 +207,3 @@ def test_generate_continues_pattern(trained, abc_data):
     vocab, _, _ = abc_data
     text = ct.generate(model, vocab, "ab", 30, temperature=0.1)
     assert text == "ab" + "cab" * 10
-
-
-def test_generate_length_vocab_and_seed():
-    vocab = CharVocab.from_text("hello world")
-    torch.manual_seed(0)
-    model = ct.CharRNN(len(vocab), 8)
-    text = ct.generate(model, vocab, "he", 40, temperature=2.0, seed=5)
-    assert len(text) == 42 and text.startswith("he")
-    assert set(text) <= set(vocab.itos)
-    assert ct.generate(model, vocab, "he", 40, temperature=2.0, seed=5) == text
-    assert ct.generate(model, vocab, "he", 40, temperature=2.0, seed=6) != text
-    with pytest.raises(ValueError, match="not in the vocabulary"):
-        ct.generate(model, vocab, "xyz", 5)

@@ -1,4 +1,8 @@
-"""A wrong input shape stops the reference RNN with a message naming the argument, in both frameworks."""
+"""Behaviour that course_utils.torch and course_utils.keras share, tested once for each.
+
+A wrong input shape stops the reference RNN with a message naming the argument, and
+text generation is reproducible and stays inside the vocabulary.
+"""
 
 import numpy as np
 import pytest
@@ -7,6 +11,7 @@ import torch
 
 import course_utils.keras as ck
 import course_utils.torch as ct
+from course_utils import CharVocab, set_seed
 
 B, T, D, H = 3, 7, 5, 4
 FRAMEWORKS = {"torch": (ct, torch.tensor), "keras": (ck, tf.constant)}
@@ -45,3 +50,17 @@ def test_rnn_forward_wrong_shape(framework):
         module.rnn_forward(w["X"][:, 0], w["H0"], w["W_xh"], w["W_hh"], w["b_h"])  # time axis missing
     with pytest.raises(AssertionError, match=r"X should have shape \(2, 'any', 5\), got \(3, 7, 5\)"):
         module.rnn_forward(w["X"], w["H0"][:2], w["W_xh"], w["W_hh"], w["b_h"])
+
+
+def test_generate_length_vocab_and_seed(framework):
+    module, _ = framework
+    vocab = CharVocab.from_text("hello world")
+    set_seed(0)
+    model = module.CharRNN(len(vocab), 8)
+    text = module.generate(model, vocab, "he", 40, temperature=2.0, seed=5)
+    assert len(text) == 42 and text.startswith("he")
+    assert set(text) <= set(vocab.itos)
+    assert module.generate(model, vocab, "he", 40, temperature=2.0, seed=5) == text
+    assert module.generate(model, vocab, "he", 40, temperature=2.0, seed=6) != text
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        module.generate(model, vocab, "xyz", 5)
