@@ -12,7 +12,8 @@ import pytest
 import tensorflow as tf
 import torch
 
-from course_utils.checks import assert_close, assert_equal, assert_own_code, check_shape, to_numpy
+from course_utils.checks import (assert_close, assert_equal, assert_own_code, check_rnn_step_args, check_shape,
+                                 to_numpy)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,26 @@ def test_check_shape_non_array():
 
 
 # --- assert_close ---------------------------------------------------------------------------------------------
+
+def test_check_rnn_step_args_accepts_matching_shapes():
+    z = np.zeros
+    check_rnn_step_args(z((2, 3)), z((2, 4)), z((3, 4)), z((4, 4)), z(4))
+
+
+@pytest.mark.parametrize("args, message", [
+    ((np.zeros((2, 5)), np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(4)),
+     "X_t should have shape (2, 3), got (2, 5)"),
+    ((np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((4, 3)), np.zeros(4)),
+     "W_hh should have shape (4, 4), got (4, 3)"),
+    ((np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(3)),
+     "b_h should have shape (4,), got (3,)"),
+    ((np.zeros((2, 3)), np.zeros(4), np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(4)),
+     "H_prev should have shape ('any', 'any'), got (4,)"),
+])
+def test_check_rnn_step_args_names_the_wrong_argument(args, message):
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        check_rnn_step_args(*args)
+
 
 def test_assert_close_passes_across_types_and_tolerance():
     assert assert_close(torch.tensor([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7]), "y") is None
