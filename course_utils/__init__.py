@@ -7,11 +7,14 @@ other name for name:
 * :mod:`course_utils.torch` for PyTorch,
 * :mod:`course_utils.keras` for Keras 3 with the TensorFlow backend.
 
-The framework-free pieces are re-exported here.
+The framework-free pieces are re-exported here, among them the grading guards of
+:mod:`course_utils.grading` (``assert_own_code``, ``assert_no_calls``, ``own_or_reference``).
 """
 
-from course_utils.checks import assert_close, assert_equal, assert_own_code, check_shape
+from course_utils.checks import assert_close, assert_equal, assert_raises, check_shape
 from course_utils.data import DataFileError, data_path, load_text, sha256_of
+from course_utils.grading import assert_no_calls, assert_own_code, own_or_reference
+from course_utils.quiz import check_quiz
 from course_utils.seed import set_seed
 from course_utils.text import CharVocab, make_lm_windows, sample_index, softmax_temperature
 
@@ -20,11 +23,15 @@ __all__ = [
     "DataFileError",
     "assert_close",
     "assert_equal",
+    "assert_no_calls",
     "assert_own_code",
+    "assert_raises",
+    "check_quiz",
     "check_shape",
     "data_path",
     "load_text",
     "make_lm_windows",
+    "own_or_reference",
     "sample_index",
     "set_seed",
     "sha256_of",

@@ -1,17 +1,18 @@
-"""The names that :mod:`course_utils.torch` and :mod:`course_utils.keras` both define.
+"""The names that :mod:`course_utils.torch` and :mod:`course_utils.keras` both define, topic by topic.
 
-Keeping the list in one place makes the two modules mirror each other by construction:
-a chapter can switch frameworks by switching the module, never the function names.
+Each framework package has one module per topic (``course_utils.torch.rnn`` and
+``course_utils.keras.rnn``, ...), and each pair defines exactly the names listed here.
+Keeping the list in one place makes the two packages mirror each other by construction:
+a chapter can switch frameworks by switching the package, never the function names.
 """
 
-FRAMEWORK_API: tuple[str, ...] = (
-    "CharRNN",
-    "clip_grad_norm",
-    "fit",
-    "generate",
-    "get_device",
-    "grad_norms_through_time",
-    "load_rnn_weights",
-    "rnn_forward",
-    "rnn_step",
-)
+#: Topic module name -> the public names that module defines in both frameworks.
+FRAMEWORK_API: dict[str, tuple[str, ...]] = {
+    "device": ("disable_tf32", "get_device"),
+    "rnn": ("load_rnn_weights", "rnn_forward", "rnn_step"),
+    "bptt": ("clip_grad_norm", "grad_norms_through_time"),
+    "charlm": ("CharRNN", "evaluate_loss", "fit", "generate", "hidden_states"),
+}
+
+#: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.
+ALL_NAMES: tuple[str, ...] = tuple(sorted(name for names in FRAMEWORK_API.values() for name in names))

@@ -1,4 +1,4 @@
-"""Plots used across chapters: loss curves, heatmaps, gradient norms, unrolled RNNs."""
+"""Plots used across chapters: loss curves, heatmaps, gradient norms, unrolled RNNs, unit activations."""
 
 from __future__ import annotations
 
@@ -67,35 +67,69 @@ def plot_grad_norms(norms: Mapping[str, Sequence[float]], *, title: str = "Gradi
 
 
 def draw_unrolled_rnn(num_steps: int = 4, *, ax: Axes | None = None) -> Axes:
-    """Draw the folded RNN cell and its unrolled copies x_t -> h_t -> y_t with shared weights."""
-    ax = _axes(ax, (1.9 * (num_steps + 2), 3.2))
+    """Draw the folded RNN cell and its unrolled copies ``x_t -> h_t -> o_t``, labelled as in the equations.
+
+    ``h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)`` and ``o_t = W_hy h_t + b_y``: input arrows carry
+    ``W_xh``, output arrows ``W_hy``, recurrent arrows ``W_hh``, and the state starts at ``h_0``.
+    """
+    ax = _axes(ax, (1.9 * (num_steps + 2), 3.4))
     box = dict(boxstyle="round,pad=0.35", fc="#dbe9f6", ec="#1f4e79")
     arrow = dict(arrowstyle="->", color="#333333", lw=1.2)
+    red = "#c0392b"
 
-    def cell(x: float, label_x: str, label_h: str, label_y: str) -> None:
-        ax.text(x, 0, label_h, ha="center", va="center", fontsize=12, bbox=box)
-        ax.text(x, -1.3, label_x, ha="center", va="center", fontsize=12)
-        ax.text(x, 1.3, label_y, ha="center", va="center", fontsize=12)
+    def cell(x: float, t: str) -> None:
+        ax.text(x, 0, f"$h_{t}$", ha="center", va="center", fontsize=12, bbox=box)
+        ax.text(x, -1.3, f"$x_{t}$", ha="center", va="center", fontsize=12)
+        ax.text(x, 1.3, f"$o_{t}$", ha="center", va="center", fontsize=12)
         ax.annotate("", xy=(x, -0.3), xytext=(x, -1.05), arrowprops=arrow)
         ax.annotate("", xy=(x, 1.05), xytext=(x, 0.3), arrowprops=arrow)
+        ax.text(x + 0.07, -0.68, "$W_{xh}$", ha="left", va="center", fontsize=9)
+        ax.text(x + 0.07, 0.68, "$W_{hy}$", ha="left", va="center", fontsize=9)
 
-    cell(0, "$x_t$", "$h_t$", "$y_t$")
+    cell(0, "t")
     # The folded view: the state loops back into the same cell at the next step.
     ax.annotate("", xy=(0.28, -0.08), xytext=(0.28, 0.08),
-                arrowprops=dict(arrowstyle="->", color="#c0392b", lw=1.4,
+                arrowprops=dict(arrowstyle="->", color=red, lw=1.4,
                                 connectionstyle="arc,angleA=0,angleB=0,armA=28,armB=28,rad=8"))
-    ax.text(0.3, 0.42, "$W_{hh}$", ha="left", va="center", fontsize=9, color="#c0392b")
+    ax.text(0.3, 0.42, "$W_{hh}$", ha="left", va="center", fontsize=9, color=red)
     ax.text(1.25, 0, "=", ha="center", va="center", fontsize=18)
-    ax.text(1.75, 0, "$h_0$", ha="center", va="center", fontsize=12, color="#c0392b")
+    ax.text(1.9, 0, "$h_0$", ha="center", va="center", fontsize=12, color=red)
     for t in range(1, num_steps + 1):
-        x = 0.9 + 1.6 * t
-        cell(x, f"$x_{t}$", f"$h_{t}$", f"$y_{t}$")
-        ax.annotate("", xy=(x - 0.35, 0), xytext=(x - 1.25 if t > 1 else 1.95, 0),
-                    arrowprops=dict(arrow, color="#c0392b"))
-        if t > 1:
-            ax.text(x - 0.8, 0.18, "$W_{hh}$", ha="center", fontsize=9, color="#c0392b")
-    ax.set_xlim(-0.7, 0.9 + 1.6 * num_steps + 0.7)
+        x = 1.9 + 1.6 * t
+        cell(x, str(t))
+        start = x - 1.25 if t > 1 else 2.15  # from the previous cell, or from h_0
+        ax.annotate("", xy=(x - 0.35, 0), xytext=(start, 0), arrowprops=dict(arrow, color=red))
+        ax.text((start + x - 0.35) / 2, 0.18, "$W_{hh}$", ha="center", fontsize=9, color=red)
+    ax.set_xlim(-0.7, 1.9 + 1.6 * num_steps + 0.8)
     ax.set_ylim(-1.7, 1.7)
     ax.axis("off")
-    ax.set_title("An RNN folded (left) and unrolled over time (right): every copy shares $W_{xh}, W_{hh}, b_h$")
+    ax.set_title("An RNN folded (left) and unrolled over time (right):\n"
+                 "every copy shares the same $W_{xh}$, $W_{hh}$, $b_h$, $W_{hy}$, $b_y$")
+    return ax
+
+
+def _show_char(ch: str) -> str:
+    """A visible stand-in for characters that would print as nothing: ``⏎`` for newline, ``␣`` for space."""
+    return {"\n": "\u23ce", " ": "\u2423", "\t": "\u21e5"}.get(ch, ch)
+
+
+def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Sequence[str], *, title: str = "",
+                          ax: Axes | None = None) -> Axes:
+    """Show what hidden units respond to: one row per unit, one column per character of ``text``.
+
+    ``activations`` has shape ``(len(text), K)``, row ``t`` the ``K`` units' values after reading
+    ``text[t]`` (e.g. from ``hidden_states``); ``unit_labels`` names the ``K`` units.  The colour
+    range is fixed to ``[-1, 1]``, the range of ``tanh`` units, so plots compare across units.
+    """
+    activations = np.asarray(activations, dtype=float)
+    if activations.shape != (len(text), len(unit_labels)):
+        raise ValueError(f"activations should have shape (len(text), len(unit_labels)) = "
+                         f"{(len(text), len(unit_labels))}, got {activations.shape}")
+    ax = _axes(ax, (max(6.0, 0.22 * len(text) + 2), 0.45 * len(unit_labels) + 1.3))
+    image = ax.imshow(activations.T, cmap="RdBu_r", vmin=-1.0, vmax=1.0, aspect="auto")  # (K, len(text))
+    ax.figure.colorbar(image, ax=ax, label="activation")
+    ax.set_xticks(range(len(text)), labels=[_show_char(ch) for ch in text], family="monospace")
+    ax.set_yticks(range(len(unit_labels)), labels=list(unit_labels))
+    ax.tick_params(axis="x", length=0)
+    ax.set(title=title, xlabel="input character")
     return ax

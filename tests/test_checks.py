@@ -12,8 +12,8 @@ import pytest
 import tensorflow as tf
 import torch
 
-from course_utils.checks import (assert_close, assert_equal, assert_own_code, check_rnn_step_args, check_shape,
-                                 to_numpy)
+from course_utils.checks import (assert_close, assert_equal, assert_raises, assert_own_code,
+                                 check_rnn_step_args, check_shape, to_numpy)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -136,7 +136,21 @@ def test_assert_equal_message_shows_both_values():
         assert_equal("ba", "ab", "text")
 
 
-# --- assert_own_code ------------------------------------------------------------------------------------------
+# --- assert_own_code (moved to course_utils.grading; tested in test_grading_checks) -------------------------------
+
+def test_assert_own_code_still_importable_from_checks():
+    import course_utils
+    import course_utils.grading
+
+    assert assert_own_code is course_utils.grading.assert_own_code is course_utils.assert_own_code
+
+
+def test_checks_has_no_other_missing_attribute():
+    import course_utils.checks
+
+    with pytest.raises(AttributeError, match="has no attribute 'nothing_here'"):
+        course_utils.checks.nothing_here  # noqa: B018
+
 
 def test_assert_own_code_rejects_library_function():
     with pytest.raises(AssertionError, match="rnn_step must be written in this notebook, not imported from "
@@ -148,13 +162,14 @@ def test_assert_own_code_accepts_own_and_rejects_wrapped_reference(tmp_path):
     """Functions defined in ``__main__`` (as in a notebook) pass unless they call the reference code."""
     script = tmp_path / "notebook.py"
     script.write_text(textwrap.dedent("""
+        import course_utils as cu
         from course_utils.checks import assert_own_code
 
         def mine(x):
             return x + 1
 
         def wrapped(x):
-            return ctorch.rnn_step(x)
+            return cu.softmax_temperature(x, 1.0)
 
         assert_own_code(mine, "mine")
         print("mine ok")
@@ -168,3 +183,23 @@ def test_assert_own_code_accepts_own_and_rejects_wrapped_reference(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "mine ok" in result.stdout
     assert "rejected: wrapped must be your own code" in result.stdout
+
+
+# --- assert_raises ----------------------------------------------------------------------------------------------
+
+def _divide(a, b):
+    return a / b
+
+
+def test_assert_raises_passes_when_the_exception_comes():
+    assert assert_raises(ZeroDivisionError, _divide, 1, 0, name="_divide(1, 0)") is None
+
+
+def test_assert_raises_names_the_call_when_nothing_is_raised():
+    with pytest.raises(AssertionError, match=r"^_divide\(1, 2\) should raise ZeroDivisionError, but it returned normally$"):
+        assert_raises(ZeroDivisionError, _divide, 1, 2, name="_divide(1, 2)")
+
+
+def test_assert_raises_reports_another_exception():
+    with pytest.raises(AssertionError, match=r"should raise ValueError, but it raised TypeError"):
+        assert_raises(ValueError, _divide, 1, "x", name="_divide(1, 'x')")

@@ -2,7 +2,8 @@
 
 A wrong input shape stops the reference RNN with a message naming the argument, training
 on a repetitive text drives the loss down, and text generation is reproducible, stays
-inside the vocabulary and continues a learned pattern.
+inside the vocabulary and continues a learned pattern.  Given the same weights, the two
+character models give the same loss and the same hidden states.
 """
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 
 import course_utils.keras as ck
 import course_utils.torch as ct
-from course_utils import CharVocab, set_seed
+from course_utils import CharVocab, assert_close, set_seed
 
 B, T, D, H = 3, 7, 5, 4
 FRAMEWORKS = {"torch": (ct, torch.tensor), "keras": (ck, tf.constant)}
@@ -74,7 +75,7 @@ def trained(framework, abc_data):
     vocab, X, Y = abc_data
     set_seed(0)
     model = module.CharRNN(len(vocab), 16)
-    history = module.fit(model, X, Y, num_steps=40, batch_size=8, lr=3e-2, progress=False)
+    history = module.fit(model, X, Y, train_steps=40, batch_size=8, lr=3e-2, progress=False)
     return module, model, history
 
 
@@ -90,3 +91,42 @@ def test_generate_continues_pattern(trained, abc_data):
     module, model, _ = trained
     vocab, _, _ = abc_data
     assert module.generate(model, vocab, "ab", 30, temperature=0.1) == "ab" + "cab" * 10
+
+
+def test_evaluate_loss_after_training(trained, abc_data):
+    module, model, _ = trained
+    vocab, X, Y = abc_data
+    loss = module.evaluate_loss(model, X, Y)
+    assert isinstance(loss, float) and 0 <= loss < 0.2 * np.log(len(vocab))
+    assert np.exp(loss) < 1.5  # perplexity: almost sure of the next character
+
+
+def test_hidden_states_shape(trained, abc_data):
+    module, model, _ = trained
+    vocab, _, _ = abc_data
+    H = module.hidden_states(model, vocab, "abcab")
+    assert isinstance(H, np.ndarray) and H.shape == (5, 16) and np.all(np.abs(H) <= 1)
+
+
+def _torch_and_keras_with_the_same_weights(vocab_size: int, num_hiddens: int):
+    """A PyTorch CharRNN and a Keras CharRNN that compute the same function."""
+    torch.manual_seed(5)
+    torch_model = ct.CharRNN(vocab_size, num_hiddens)
+    keras_model = ck.CharRNN(vocab_size, num_hiddens)
+    keras_model(np.zeros((1, 1), dtype=np.int64))  # build the layers
+    rnn, head = torch_model.rnn, torch_model.head
+    keras_model.rnn.set_weights([rnn.weight_ih_l0.detach().numpy().T, rnn.weight_hh_l0.detach().numpy().T,
+                                 (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()])  # (V, H), (H, H), (H,)
+    keras_model.head.set_weights([head.weight.detach().numpy().T, head.bias.detach().numpy()])  # (H, V), (V,)
+    return torch_model, keras_model
+
+
+def test_same_weights_same_loss_and_hidden_states():
+    vocab = CharVocab.from_text("hello world")
+    torch_model, keras_model = _torch_and_keras_with_the_same_weights(len(vocab), 6)
+    rng = np.random.default_rng(5)
+    X, Y = rng.integers(0, len(vocab), (9, 7)), rng.integers(0, len(vocab), (9, 7))
+    assert ct.evaluate_loss(torch_model, X, Y, batch_size=4) == pytest.approx(
+        ck.evaluate_loss(keras_model, X, Y, batch_size=4), rel=1e-5)
+    assert_close(ct.hidden_states(torch_model, vocab, "hello world"),
+                 ck.hidden_states(keras_model, vocab, "hello world"), "hidden states", atol=1e-5)

@@ -49,6 +49,16 @@ def test_get_device_reports_its_choice(capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_disable_tf32_turns_tensor_float_32_off():
+    saved = tf.config.experimental.tensor_float_32_execution_enabled()
+    try:
+        tf.config.experimental.enable_tensor_float_32_execution(True)
+        assert ck.disable_tf32() is None
+        assert tf.config.experimental.tensor_float_32_execution_enabled() is False
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(saved)
+
+
 # --- rnn_step, rnn_forward, load_rnn_weights --------------------------------------------------------------------
 
 def test_load_rnn_weights_layout(weights):
@@ -154,16 +164,23 @@ def test_grad_norms_same_as_torch(scale):
 
 # --- CharRNN, fit, generate -------------------------------------------------------------------------------------
 
-def test_char_rnn_shapes_and_config():
+def test_char_rnn_shapes():
     model = ck.CharRNN(vocab_size=6, num_hiddens=8)
     X = np.random.default_rng(0).integers(0, 6, (2, 9))
     assert tuple(model(X).shape) == (2, 9, 6)
     logits, state = model(X, return_state=True)
     assert tuple(logits.shape) == (2, 9, 6) and tuple(state.shape) == (2, 8)
-    config = model.get_config()
-    assert config["vocab_size"] == 6 and config["num_hiddens"] == 8
-    clone = ck.CharRNN.from_config(config)
-    assert (clone.vocab_size, clone.num_hiddens) == (6, 8)
+
+
+def test_char_rnn_is_not_registered_so_a_notebook_can_define_its_own():
+    assert "get_config" not in vars(ck.CharRNN)
+    assert keras.saving.get_registered_name(ck.CharRNN) == "CharRNN"  # the plain class name: not registered
+    assert keras.saving.get_registered_object("course_utils>CharRNN") is None
+
+    class CharRNN(keras.Model):  # what the chapter does, under the same name
+        pass
+
+    assert CharRNN is not ck.CharRNN
 
 
 def test_char_rnn_state_carrying():
@@ -185,10 +202,51 @@ def test_fit_records_each_batch_loss(capsys):
     X, Y = make_lm_windows(vocab.encode(text), seq_len=10)
     keras.utils.set_random_seed(1)
     model = ck.CharRNN(len(vocab), 8)
-    history = ck.fit(model, X, Y, num_steps=6, batch_size=4, lr=0.0, seed=2, progress=False)
+    history = ck.fit(model, X, Y, train_steps=6, batch_size=4, lr=0.0, seed=2, progress=False)
     assert "Keras: 6 steps in" in capsys.readouterr().out
     idx = np.random.default_rng(2).integers(len(X), size=6 * 4).reshape(6, 4)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     expected = [float(loss_fn(Y[i], model(X[i]))) for i in idx]
     np.testing.assert_allclose(history, expected, rtol=1e-4)
     assert np.ptp(expected) > 1e-3  # the batches differ, so a plain running mean would not pass
+
+
+# --- evaluate_loss, hidden_states -------------------------------------------------------------------------------
+
+@pytest.fixture
+def tiny_lm():
+    """An untrained CharRNN over 5 characters and 7 windows of 6 ids."""
+    keras.utils.set_random_seed(4)
+    model = ck.CharRNN(vocab_size=5, num_hiddens=3)
+    rng = np.random.default_rng(4)
+    return model, rng.integers(0, 5, (7, 6)), rng.integers(0, 5, (7, 6))
+
+
+@pytest.mark.parametrize("batch_size", [256, 3, 1])  # one batch, a short last batch, one window at a time
+def test_evaluate_loss_is_the_mean_cross_entropy(tiny_lm, batch_size):
+    model, X, Y = tiny_lm
+    expected = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(Y, model(X)))
+    loss = ck.evaluate_loss(model, X, Y, batch_size=batch_size)
+    assert isinstance(loss, float)
+    assert loss == pytest.approx(expected, rel=1e-5)
+
+
+def test_evaluate_loss_of_a_uniform_model_is_log_v():
+    model = ck.CharRNN(vocab_size=4, num_hiddens=2)
+    X = np.zeros((3, 5), dtype=np.int64)
+    model(X)  # build
+    model.head.set_weights([np.zeros((2, 4)), np.zeros(4)])  # equal logits: every character has probability 1/4
+    assert ck.evaluate_loss(model, X, X) == pytest.approx(np.log(4), rel=1e-6)
+
+
+def test_hidden_states_shape_and_values(tiny_lm):
+    model, _, _ = tiny_lm
+    vocab = CharVocab.from_text("abcde")
+    text = "abcaed"
+    H = ck.hidden_states(model, vocab, text)
+    assert isinstance(H, np.ndarray) and H.shape == (len(text), 3)
+    outputs, h_T = model.rnn(keras.ops.one_hot(vocab.encode(text)[None], 5))  # (1, T, 3), (1, 3)
+    assert_close(H, outputs[0], "hidden states", atol=1e-6)
+    assert_close(H[-1], h_T[0], "last hidden state", atol=1e-6)
+    _, H_carried = model(vocab.encode(text[:3])[None], return_state=True)  # the state after 3 characters
+    assert_close(H[2], H_carried[0], "state after 3 characters", atol=1e-6)

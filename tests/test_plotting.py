@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
-from course_utils.plotting import draw_unrolled_rnn, plot_grad_norms, plot_heatmap, plot_history  # noqa: E402
+from course_utils.plotting import (draw_unrolled_rnn, plot_char_activations, plot_grad_norms,  # noqa: E402
+                                   plot_heatmap, plot_history)
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +89,59 @@ def test_draw_unrolled_rnn_artists(num_steps):
     labels = [t.get_text() for t in ax.texts if not isinstance(t, Annotation)]
     assert len(arrows) == 2 * (num_steps + 1) + 1 + num_steps  # in/out per cell, the loop, h_{t-1} -> h_t
     for t in range(1, num_steps + 1):
-        assert {f"$x_{t}$", f"$h_{t}$", f"$y_{t}$"} <= set(labels)
-    assert labels.count("$W_{hh}$") == num_steps
-    assert "$h_0$" in labels and "$x_t$" in labels
+        assert {f"$x_{t}$", f"$h_{t}$", f"$o_{t}$"} <= set(labels)
+    assert "$h_0$" in labels and {"$x_t$", "$h_t$", "$o_t$"} <= set(labels)
     assert not ax.axison
     assert "unrolled" in ax.get_title()
+
+
+@pytest.mark.parametrize("num_steps", [1, 4])
+def test_draw_unrolled_rnn_weight_labels_match_the_equations(num_steps):
+    """h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h), o_t = W_hy h_t + b_y: every arrow carries its matrix."""
+    ax = draw_unrolled_rnn(num_steps)
+    labels = [t.get_text() for t in ax.texts if not isinstance(t, Annotation)]
+    cells = num_steps + 1  # the folded cell and the unrolled copies
+    assert labels.count("$W_{xh}$") == cells  # input arrows
+    assert labels.count("$W_{hy}$") == cells  # output arrows
+    assert labels.count("$W_{hh}$") == cells  # the folded loop, h_0 -> h_1, ..., h_{T-1} -> h_T
+    assert not any("W_{hq}" in label or "W_{yh}" in label for label in labels)
+    title = ax.get_title()
+    for weight in ("$W_{xh}$", "$W_{hh}$", "$b_h$", "$W_{hy}$", "$b_y$"):
+        assert weight in title
+
+
+def test_draw_unrolled_rnn_recurrent_labels_sit_on_their_arrows():
+    ax = draw_unrolled_rnn(3)
+    arrows = [a for a in ax.texts if isinstance(a, Annotation) and a.xy[1] == 0 and a.xyann[1] == 0]
+    assert len(arrows) == 3  # h_0 -> h_1, h_1 -> h_2, h_2 -> h_3
+    labels = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_text() == "$W_{hh}$"]
+    for arrow in arrows:
+        middle = (arrow.xy[0] + arrow.xyann[0]) / 2
+        assert any(abs(label.get_position()[0] - middle) < 1e-9 for label in labels)
+
+
+def test_plot_char_activations_heatmap():
+    text = "to be\nor"
+    activations = np.linspace(-1, 1, len(text) * 2).reshape(len(text), 2)
+    ax = plot_char_activations(text, activations, ["unit 3", "unit 7"], title="What units respond to")
+    assert isinstance(ax, Axes)
+    image = ax.get_images()[0]
+    np.testing.assert_array_equal(image.get_array(), activations.T)  # one row per unit, one column per character
+    assert image.get_clim() == (-1.0, 1.0)  # tanh units
+    assert len(ax.figure.axes) == 2  # the heatmap and its colour bar
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["t", "o", "\u2423", "b", "e", "\u23ce", "o", "r"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["unit 3", "unit 7"]
+    assert ax.get_title() == "What units respond to"
+
+
+def test_plot_char_activations_fixed_colour_range_and_given_axes():
+    _, given = plt.subplots()
+    ax = plot_char_activations("ab", np.array([[0.1], [0.2]]), ["u"], ax=given)
+    assert ax is given
+    assert ax.get_images()[0].get_clim() == (-1.0, 1.0)  # not rescaled to the small values
+    assert ax.get_title() == ""
+
+
+def test_plot_char_activations_shape_mismatch():
+    with pytest.raises(ValueError, match=r"\(3, 2\), got \(2, 3\)"):
+        plot_char_activations("abc", np.zeros((2, 3)), ["u1", "u2"])

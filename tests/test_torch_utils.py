@@ -1,12 +1,15 @@
 """Tests for course_utils.torch: every from-scratch piece is checked against PyTorch's own op."""
 
+
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 import course_utils.torch as ct
 from course_utils.checks import assert_close
+from course_utils.text import CharVocab
 
 B, T, D, H = 3, 7, 5, 4
 
@@ -40,6 +43,26 @@ def test_get_device_reports_its_choice(capsys):
     assert f"PyTorch {torch.__version__} uses {device.type}" in out
     ct.get_device(verbose=False)
     assert capsys.readouterr().out == ""
+
+
+@pytest.fixture
+def _restore_precision():
+    """Put the float32 precision flags back after a test that changes them."""
+    saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32,
+             torch.get_float32_matmul_precision())
+    yield
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved[:2]
+    torch.set_float32_matmul_precision(saved[2])
+
+
+def test_disable_tf32_turns_every_flag_off(_restore_precision):
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    torch.set_float32_matmul_precision("medium")
+    assert ct.disable_tf32() is None
+    assert torch.backends.cuda.matmul.allow_tf32 is False
+    assert torch.backends.cudnn.allow_tf32 is False
+    assert torch.get_float32_matmul_precision() == "highest"
 
 
 # --- rnn_step, rnn_forward, load_rnn_weights --------------------------------------------------------------------
@@ -178,6 +201,59 @@ def test_fit_reproducible_and_reports(abc_data, capsys):
     runs = []
     for _ in range(2):
         torch.manual_seed(3)
-        runs.append(ct.fit(ct.CharRNN(len(vocab), 8), X, Y, num_steps=5, batch_size=4, seed=1, progress=False))
+        runs.append(ct.fit(ct.CharRNN(len(vocab), 8), X, Y, train_steps=5, batch_size=4, seed=1, progress=False))
     assert runs[0] == runs[1]
     assert "PyTorch: 5 steps in" in capsys.readouterr().out
+
+
+# --- evaluate_loss, hidden_states -------------------------------------------------------------------------------
+
+@pytest.fixture
+def tiny_lm():
+    """An untrained CharRNN over 5 characters and 7 windows of 6 ids."""
+    torch.manual_seed(4)
+    model = ct.CharRNN(vocab_size=5, num_hiddens=3)
+    rng = np.random.default_rng(4)
+    return model, rng.integers(0, 5, (7, 6)), rng.integers(0, 5, (7, 6))
+
+
+@pytest.mark.parametrize("batch_size", [256, 3, 1])  # one batch, a short last batch, one window at a time
+def test_evaluate_loss_is_the_mean_cross_entropy(tiny_lm, batch_size):
+    model, X, Y = tiny_lm
+    logits, _ = model(torch.as_tensor(X))  # (N, T, V)
+    expected = F.cross_entropy(logits.reshape(-1, 5), torch.as_tensor(Y).reshape(-1)).item()  # (N*T, V)
+    loss = ct.evaluate_loss(model, X, Y, batch_size=batch_size)
+    assert isinstance(loss, float)
+    assert loss == pytest.approx(expected, rel=1e-6)
+
+
+def test_evaluate_loss_records_no_gradients(tiny_lm):
+    model, X, Y = tiny_lm
+    ct.evaluate_loss(model, X, Y)
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_evaluate_loss_of_a_certain_model_is_zero_and_of_a_uniform_one_log_v():
+    model = ct.CharRNN(vocab_size=4, num_hiddens=2)
+    X = np.zeros((3, 5), dtype=np.int64)
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()  # equal logits: every character has probability 1/4
+    assert ct.evaluate_loss(model, X, X) == pytest.approx(np.log(4), rel=1e-6)
+    with torch.no_grad():
+        model.head.bias.copy_(torch.tensor([50.0, 0.0, 0.0, 0.0]))  # always predicts id 0
+    assert ct.evaluate_loss(model, X, X) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_hidden_states_shape_and_values(tiny_lm):
+    model, _, _ = tiny_lm
+    vocab = CharVocab.from_text("abcde")
+    text = "abcaed"
+    H = ct.hidden_states(model, vocab, text)
+    assert isinstance(H, np.ndarray) and H.shape == (len(text), 3)
+    X = F.one_hot(torch.as_tensor(vocab.encode(text))[None], 5).float()  # (1, T, V)
+    outputs, h_n = model.rnn(X)  # (1, T, 3), (1, 1, 3)
+    assert_close(H, outputs[0], "hidden states", atol=1e-6)
+    assert_close(H[-1], h_n[0, 0], "last hidden state", atol=1e-6)
+    _, H_carried = model(torch.as_tensor(vocab.encode(text[:3]))[None])  # the state after 3 characters
+    assert_close(H[2], H_carried[0, 0], "state after 3 characters", atol=1e-6)

@@ -1,0 +1,42 @@
+"""Keras 3 (TensorFlow backend) helpers, one module per topic; :mod:`course_utils.torch` has the same names.
+
+* :mod:`~course_utils.keras.device`: ``get_device``, ``disable_tf32``;
+* :mod:`~course_utils.keras.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
+* :mod:`~course_utils.keras.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
+* :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``.
+
+TensorFlow is imported first, with its start-up log lines silenced, so that
+``import course_utils.keras as ckeras`` prints nothing.
+"""
+
+import os
+
+from course_utils.keras._quiet import quiet_native_stderr
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+with quiet_native_stderr():
+    import keras  # noqa: F401
+    import tensorflow as tf
+
+    tf.config.list_physical_devices("GPU")  # probe CUDA now, while its error lines are silenced
+
+from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # noqa: E402
+from course_utils.keras.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states  # noqa: E402
+from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
+from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
+
+__all__ = [
+    "CharRNN",
+    "clip_grad_norm",
+    "disable_tf32",
+    "evaluate_loss",
+    "fit",
+    "generate",
+    "get_device",
+    "grad_norms_through_time",
+    "hidden_states",
+    "load_rnn_weights",
+    "rnn_forward",
+    "rnn_step",
+]

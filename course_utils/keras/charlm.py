@@ -1,0 +1,103 @@
+"""A character-level language model in Keras: the model, training, evaluation, sampling and probing.
+
+:func:`fit` uses Keras' own ``compile`` and ``fit`` and recovers the loss of every
+mini-batch, which Keras logs only as a running mean.
+"""
+
+from __future__ import annotations
+
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+
+from course_utils.text import CharVocab, sample_index
+
+
+class CharRNN(keras.Model):
+    """Character-level language model: one-hot characters -> ``SimpleRNN`` -> ``Dense`` logits."""
+
+    def __init__(self, vocab_size: int, num_hiddens: int, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab_size, self.num_hiddens = vocab_size, num_hiddens
+        self.rnn = layers.SimpleRNN(num_hiddens, return_sequences=True, return_state=True)
+        self.head = layers.Dense(vocab_size)
+
+    def call(self, X, initial_state=None, return_state: bool = False):
+        """Map ids ``(B, T)`` to logits ``(B, T, vocab_size)``; with ``return_state`` also the state ``(B, H)``."""
+        X = ops.one_hot(ops.cast(X, "int32"), self.vocab_size)  # (B, T, V)
+        outputs, H = self.rnn(X, initial_state=initial_state)  # (B, T, num_hiddens), (B, num_hiddens)
+        logits = self.head(outputs)  # (B, T, V)
+        return (logits, H) if return_state else logits
+
+
+def fit(model: CharRNN, X_train: np.ndarray, Y_train: np.ndarray, *, train_steps: int, batch_size: int = 32,
+        lr: float = 3e-3, max_norm: float = 1.0, seed: int = 0, progress: bool = True) -> list[float]:
+    """Train a :class:`CharRNN` with Keras' ``compile`` and ``fit``: Adam, global-norm clipping.
+
+    Same arguments and result as :func:`course_utils.torch.fit` (the cross-entropy of every
+    step, the same scheme of random windows); ``progress`` prints Keras' summary line of the
+    run.  Keras logs the running mean of the loss after each batch; the last line recovers the
+    loss of each batch from it.  Chapter 1 shows these lines one for one.
+    """
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr, global_clipnorm=max_norm),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    idx = np.random.default_rng(seed).integers(len(X_train), size=train_steps * batch_size)
+    running = []  # the epoch's mean loss so far, after every batch
+    log_loss = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: running.append(float(logs["loss"])))
+    start = time.perf_counter()
+    model.fit(X_train[idx], Y_train[idx], batch_size=batch_size, epochs=1, shuffle=False,
+              verbose=2 if progress else 0, callbacks=[log_loss])
+    steps = np.arange(1, len(running) + 1)
+    history = list(steps * np.array(running) - (steps - 1) * np.array([0.0, *running[:-1]]))  # undo the running mean
+    print(f"Keras: {train_steps} steps in {time.perf_counter() - start:.1f} s, "
+          f"mean loss of the last 20 steps {np.mean(history[-20:]):.3f}")
+    return history
+
+
+def evaluate_loss(model: CharRNN, X: np.ndarray, Y: np.ndarray, batch_size: int = 256) -> float:
+    """Return the mean per-character cross-entropy, in nats, of ``model`` on every window of ``(X, Y)``.
+
+    ``X`` and ``Y`` are id arrays ``(N, T)``; each window is read from a zero state, without
+    gradients (no tape records the calls), ``batch_size`` windows at a time.  ``exp(loss)``
+    is the perplexity and ``loss / ln 2`` the bits per character.
+    """
+    total = 0.0
+    for start in range(0, len(X), batch_size):
+        logits = model(X[start:start + batch_size])  # (B, T, V)
+        losses = ops.sparse_categorical_crossentropy(Y[start:start + batch_size], logits, from_logits=True)  # (B, T)
+        total += float(ops.sum(losses))
+    return total / np.size(Y)
+
+
+def generate(model: CharRNN, vocab: CharVocab, prefix: str, num_chars: int, temperature: float = 1.0,
+             seed: int = 0) -> str:
+    """Return ``prefix`` followed by ``num_chars`` characters sampled at ``temperature``.
+
+    The prefix is read once; after that each sampled character is fed back in with
+    the carried hidden state, so every step costs one RNN step.
+    """
+    rng = np.random.default_rng(seed)
+    # One traced graph for the one-character step: calling a Keras model eagerly costs
+    # milliseconds of Python overhead per character, the graph a fraction of that.
+    step = tf.function(lambda X, H: model(X, initial_state=H, return_state=True))
+    ids: list[int] = []
+    logits, H = model(vocab.encode(prefix)[None], return_state=True)  # (1, T, V), (1, num_hiddens)
+    for _ in range(num_chars):
+        ids.append(sample_index(ops.convert_to_numpy(logits[0, -1]), temperature, rng))
+        logits, H = step(tf.constant([[ids[-1]]], dtype=tf.int32), H)  # (1, 1, V), (1, num_hiddens)
+    return prefix + vocab.decode(ids)
+
+
+def hidden_states(model: CharRNN, vocab: CharVocab, text: str) -> np.ndarray:
+    """Return the hidden state after each character of ``text``, read from a zero state.
+
+    The result has shape ``(len(text), num_hiddens)``: row ``t`` is ``h_t`` after reading
+    ``text[t]``, for plotting what each trained unit responds to.
+    """
+    X = ops.one_hot(vocab.encode(text)[None].astype("int32"), model.vocab_size)  # (1, T, V)
+    outputs, _ = model.rnn(X)  # (1, T, num_hiddens)
+    return ops.convert_to_numpy(outputs[0])  # (T, num_hiddens)

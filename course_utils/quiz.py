@@ -1,0 +1,80 @@
+"""Self-check quizzes that grade themselves: numeric predictions and multiple choice.
+
+Each chapter ends with a few questions in its text and a cell such as::
+
+    my_answers = {1: 15200, 2: "c", 3: None}
+    cu.check_quiz("01-rnn-anatomy", my_answers)
+
+The quizzes are worth no points; the keys live here, not in the notebooks, so that a
+reader who scrolls does not see the answers before trying.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: a numeric ``answer`` (within ``rel_tol``; 0 for exact counts) or a choice letter, and why."""
+
+    answer: float | str
+    why: str
+    rel_tol: float = 0.01
+
+
+QUIZZES: dict[str, dict[int, Question]] = {
+    "01-rnn-anatomy": {
+        1: Question(15_200, "d*h + h*h + 2h = 50*100 + 100*100 + 2*100: PyTorch has two bias vectors.",
+                    rel_tol=0.0),
+        2: Question("c", "The same weights are applied at every step, so the length never enters the count."),
+        3: Question("b", "h_n is (num_layers * num_directions, B, h) whatever batch_first says."),
+        4: Question(0.8**10, "Each of the 10 factors D_k W_hh^T has norm at most 0.8 (tanh' <= 1): 0.8^10 = 0.107."),
+        5: Question(3.0, "The global norm is sqrt(6^2 + 8^2) = 10, so both are scaled by 5/10: [3.0] and [4.0]."),
+        6: Question(1.5 / math.log(2), "Divide nats by ln 2: 1.5 / 0.693 = 2.16 bits per character."),
+        7: Question("b", "clipnorm clips each variable on its own; global_clipnorm is the PyTorch rule."),
+        8: Question("b", "outputs[i, -1] has read the padding after the last real token; in a one-direction "
+                         "RNN h_n is the state after the padding too."),
+    },
+}
+
+
+def _is_right(question: Question, given: Any) -> bool:
+    if isinstance(question.answer, str):
+        return isinstance(given, str) and given.strip().lower() == question.answer
+    try:
+        value = float(given)
+    except (TypeError, ValueError):
+        return False
+    return math.isclose(value, float(question.answer), rel_tol=question.rel_tol, abs_tol=1e-12)
+
+
+def check_quiz(chapter: str, answers: Mapping[int, Any]) -> int:
+    """Print, for each question of ``chapter``'s quiz, whether ``answers`` has it right, and why.
+
+    ``answers`` maps question numbers to a number or a choice letter; ``None`` means not
+    answered yet. Returns the number of right answers.
+    """
+    if chapter not in QUIZZES:
+        raise KeyError(f"no quiz for chapter {chapter!r}; known: {sorted(QUIZZES)}")
+    questions = QUIZZES[chapter]
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise KeyError(f"the quiz of {chapter} has questions {sorted(questions)}, not {unknown}")
+    right = answered = 0
+    for number, question in questions.items():
+        given = answers.get(number)
+        if given is None:
+            print(f"Q{number}: not answered yet")
+            continue
+        answered += 1
+        if _is_right(question, given):
+            right += 1
+            print(f"Q{number}: right. {question.why}")
+        else:
+            print(f"Q{number}: not quite ({given!r}). Think again, or read on: {question.why}")
+    print(f"{right} of {len(questions)} right, {len(questions) - answered} not answered yet.")
+    return right
