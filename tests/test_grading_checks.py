@@ -498,3 +498,26 @@ def test_works_with_the_torch_reference(capsys):
     assert rnn_forward_.source == "own" and outputs.shape == (2, 5, 4)
     assert capsys.readouterr().out == "Using your rnn_forward.\n"
     check_shape(H_T, (2, 4), "H_T")
+
+
+def test_compare_first_checks_only_the_first_call(capsys):
+    reference_calls = []
+
+    def reference(x):
+        reference_calls.append(x)
+        return x * 2
+
+    def own(x):
+        return x * 2 if x < 10 else -1  # right on the first call, wrong later: no longer checked
+
+    double_ = own_or_reference({"double": own}, "double", reference, compare="first")
+    assert double_(3) == 6 and reference_calls == [3] and double_.source == "own"
+    assert double_(20) == -1 and reference_calls == [3]
+    assert capsys.readouterr().out == "Using your double.\n"
+
+
+def test_compare_first_falls_back_when_the_first_call_differs(capsys):
+    double_ = own_or_reference({"double": lambda x: x + 1}, "double", lambda x: x * 2, compare="first")
+    assert double_(5) == 10 and double_.source == "reference"
+    assert double_(7) == 14
+    assert "differs from the reference" in capsys.readouterr().out
