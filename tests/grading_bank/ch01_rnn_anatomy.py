@@ -1,0 +1,608 @@
+"""Answer bank for Chapter 1, RNN anatomy (solutions/01-rnn-anatomy/rnn_anatomy.ipynb).
+
+Each entry replaces the solution region of the exercise's answer cell; see
+:mod:`grading_bank` for the conventions and what is demanded of each kind.
+"""
+
+from grading_bank import correct, forbidden, wrong
+
+# The student's own Exercise 1, for the answers to later exercises that (wrongly) call it.
+OWN_RNN_STEP = '''
+def rnn_step(X_t, H_prev, W_xh, W_hh, b_h):
+    return torch.tanh(X_t @ W_xh + H_prev @ W_hh + b_h)
+'''
+
+# Exercise 3 has two functions, each with its own solution region: (PyTorch, Keras).
+TORCH_LOAD = """
+with torch.no_grad():
+    layer.weight_ih_l0.copy_(W_xh.T)
+    layer.weight_hh_l0.copy_(W_hh.T)
+    layer.bias_ih_l0.copy_(b_h)
+    layer.bias_hh_l0.zero_()
+"""
+KERAS_LOAD = """
+layer.set_weights([np.asarray(W_xh), np.asarray(W_hh), np.asarray(b_h)])
+"""
+
+BANK = {
+    # ------------------------------------------------------------------ Exercise 1
+    "ex1-rnn-step": [
+        wrong("W_hh-transposed", "return torch.tanh(X_t @ W_xh + H_prev @ W_hh.T + b_h)",
+              "H_prev @ W_hh.T: the column-vector formula copied into row form"),
+        wrong("column-form-recurrence", "return torch.tanh(X_t @ W_xh + (W_hh @ H_prev.T).T + b_h)",
+              "(W_hh @ H_prev.T).T, i.e. H_prev @ W_hh.T"),
+        wrong("W_xh-transposed", "return torch.tanh(X_t @ W_xh.T + H_prev @ W_hh + b_h)",
+              "X_t @ W_xh.T: a shape error when num_inputs != num_hiddens, wrong values otherwise"),
+        wrong("no-tanh", "return X_t @ W_xh + H_prev @ W_hh + b_h", "the activation is missing"),
+        wrong("sigmoid", "return torch.sigmoid(X_t @ W_xh + H_prev @ W_hh + b_h)", "sigmoid instead of tanh"),
+        wrong("no-bias", "return torch.tanh(X_t @ W_xh + H_prev @ W_hh)", "b_h is forgotten"),
+        wrong("relu", "return torch.relu(X_t @ W_xh + H_prev @ W_hh + b_h)", "ReLU instead of tanh"),
+        correct("concatenated-weights", """
+            XH = torch.cat([X_t, H_prev], dim=1)  # (B, d + h)
+            W = torch.cat([W_xh, W_hh], dim=0)  # (d + h, h)
+            return torch.tanh(XH @ W + b_h)
+            """, "one matrix product on [X_t, H_prev]"),
+        correct("addmm-and-sigmoid-identity", """
+            A = torch.addmm(b_h.expand(H_prev.shape[0], -1), X_t, W_xh) + torch.matmul(H_prev, W_hh)
+            return 2 * torch.sigmoid(2 * A) - 1  # tanh(a) = 2 sigmoid(2a) - 1
+            """, "addmm for the input term, tanh written through the sigmoid"),
+        correct("einsum", """
+            pre = torch.einsum("bd,dh->bh", X_t, W_xh) + torch.einsum("bk,kh->bh", H_prev, W_hh)
+            return (pre + b_h[None, :]).tanh()
+            """, "einsum and the tensor method .tanh()"),
+        forbidden("ctorch-call", "return ctorch.rnn_step(X_t, H_prev, W_xh, W_hh, b_h)",
+                  "calls the reference through the set-up cell's alias ctorch"),
+        forbidden("import-inside", """
+            from course_utils.torch import rnn_step as reference_step
+            return reference_step(X_t, H_prev, W_xh, W_hh, b_h)
+            """, "imports the reference under another name"),
+        forbidden("rebound-name", "rnn_step = ctorch.rnn_step", "the whole cell just rebinds the reference",
+                  whole_cell=True),
+        forbidden("alias-outside-the-function", """
+            step = ctorch.rnn_step
+
+
+            def rnn_step(X_t, H_prev, W_xh, W_hh, b_h):
+                return step(X_t, H_prev, W_xh, W_hh, b_h)
+            """, "a module-level alias, so the function's own source never names course_utils",
+                  whole_cell=True),
+        forbidden("alias-in-a-container", """
+            steps = {"tanh": ctorch.rnn_step}
+
+
+            def rnn_step(X_t, H_prev, W_xh, W_hh, b_h):
+                return steps["tanh"](X_t, H_prev, W_xh, W_hh, b_h)
+            """, "the reference kept in a module-level dict", whole_cell=True),
+        forbidden("globals-lookup", 'return globals()["ctorch"].rnn_step(X_t, H_prev, W_xh, W_hh, b_h)',
+                  "reaches ctorch through globals()"),
+    ],
+    # ------------------------------------------------------------------ Exercise 2
+    "ex2-rnn-forward": [
+        wrong("ignores-H0", """
+            H, outputs = torch.zeros_like(H0), []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), H
+            """, "starts from zeros instead of H0"),
+        wrong("W_hh-transposed", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh.T + b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), H
+            """, "H @ W_hh.T"),
+        wrong("time-major-stack", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+                outputs.append(H)
+            return torch.stack(outputs), H
+            """, "torch.stack on dim 0 gives (T, B, h)"),
+        wrong("off-by-one-states", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                outputs.append(H)
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+            return torch.stack(outputs, dim=1), H
+            """, "outputs holds H_0..H_{T-1}: H0 included, H_T dropped"),
+        wrong("returns-H0-as-last-state", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), H0
+            """, "the initial state is returned as H_T"),
+        wrong("outputs-only", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1)
+            """, "returns only the outputs, not the pair"),
+        wrong("calls-rnn_step", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = rnn_step(X[:, t], H, W_xh, W_hh, b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), H
+            """, "correct values, but calls rnn_step from Exercise 1, which the exercise forbids",
+              prelude=OWN_RNN_STEP),
+        correct("preallocated", """
+            B, T, _ = X.shape
+            outputs = torch.empty(B, T, W_hh.shape[0], dtype=X.dtype, device=X.device)
+            H = H0
+            for t in range(T):
+                H = torch.tanh(X[:, t, :] @ W_xh + H @ W_hh + b_h)
+                outputs[:, t] = H
+            return outputs, outputs[:, -1]
+            """, "fills a preallocated tensor; H_T read back from it"),
+        correct("comprehension-running-state", """
+            H = H0
+            outputs = [H := torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h) for t in range(X.shape[1])]
+            return torch.stack(outputs, 1), H
+            """, "a list comprehension carrying the state with :="),
+        correct("unbind", """
+            states, H = [], H0
+            for X_t in X.unbind(1):
+                H = torch.tanh(torch.addmm(b_h, X_t, W_xh) + H @ W_hh)
+                states += [H]
+            return torch.stack(states, dim=1), states[-1]
+            """, "iterates over X.unbind(1)"),
+        correct("input-projection-up-front", """
+            XW = X @ W_xh + b_h  # (B, T, h), every step at once
+            H, outputs = H0, []
+            for t in range(XW.shape[1]):
+                H = torch.tanh(XW[:, t] + H @ W_hh)
+                outputs.append(H.unsqueeze(1))
+            return torch.cat(outputs, dim=1), H
+            """, "X @ W_xh for all steps first, then torch.cat of (B, 1, h) slices"),
+        forbidden("ctorch-call", "return ctorch.rnn_forward(X, H0, W_xh, W_hh, b_h)",
+                  "calls the reference through ctorch"),
+        forbidden("module-import-alias", """
+            import course_utils.torch as reference
+            return reference.rnn_forward(X, H0, W_xh, W_hh, b_h)
+            """, "imports course_utils.torch under another alias"),
+    ],
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-load-weights": [
+        wrong("torch-no-transpose", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh)
+                layer.weight_hh_l0.copy_(W_hh)
+                layer.bias_ih_l0.copy_(b_h)
+                layer.bias_hh_l0.zero_()
+            """, KERAS_LOAD), "PyTorch stores (h, d) and computes x W^T: the weights need a transpose"),
+        wrong("torch-only-W_hh-not-transposed", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh.T)
+                layer.weight_hh_l0.copy_(W_hh)
+                layer.bias_ih_l0.copy_(b_h)
+                layer.bias_hh_l0.zero_()
+            """, KERAS_LOAD), "W_hh is square, so no shape error: only the values are wrong"),
+        wrong("torch-bias-twice", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh.T)
+                layer.weight_hh_l0.copy_(W_hh.T)
+                layer.bias_ih_l0.copy_(b_h)
+                layer.bias_hh_l0.copy_(b_h)
+            """, KERAS_LOAD), "b_h in both biases: the layer adds 2 b_h"),
+        wrong("torch-bias_hh-left-random", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh.T)
+                layer.weight_hh_l0.copy_(W_hh.T)
+                layer.bias_ih_l0.copy_(b_h)
+            """, KERAS_LOAD), "bias_hh_l0 keeps its random initial values"),
+        wrong("torch-ih-hh-swapped", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_hh.T)
+                layer.weight_hh_l0.copy_(W_xh.T)
+                layer.bias_ih_l0.copy_(b_h)
+                layer.bias_hh_l0.zero_()
+            """, KERAS_LOAD), "weight_ih and weight_hh swapped"),
+        wrong("keras-kernel-transposed", (TORCH_LOAD, """
+            layer.set_weights([np.asarray(W_xh).T, np.asarray(W_hh).T, np.asarray(b_h)])
+            """), "transposes for Keras as for PyTorch, but Keras stores (d, h) like the lectures"),
+        wrong("keras-wrong-order", (TORCH_LOAD, """
+            layer.set_weights([np.asarray(W_hh), np.asarray(W_xh), np.asarray(b_h)])
+            """), "set_weights in the wrong order (recurrent kernel first)"),
+        correct("torch-data-assignment", ("""
+            layer.weight_ih_l0.data = W_xh.T.clone()
+            layer.weight_hh_l0.data = W_hh.T.clone()
+            layer.bias_ih_l0.data = b_h.clone()
+            layer.bias_hh_l0.data = torch.zeros_like(b_h)
+            """, KERAS_LOAD), "assigns .data instead of copy_ under no_grad"),
+        correct("torch-bias-split-in-halves", ("""
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh.t())
+                layer.weight_hh_l0.copy_(W_hh.t())
+                layer.bias_ih_l0.copy_(b_h / 2)
+                layer.bias_hh_l0.copy_(b_h / 2)
+            """, KERAS_LOAD), "the bias split evenly between the two PyTorch biases"),
+        correct("torch-load-state-dict-keras-assign", ("""
+            layer.load_state_dict({
+                "weight_ih_l0": W_xh.T, "weight_hh_l0": W_hh.T,
+                "bias_ih_l0": b_h, "bias_hh_l0": torch.zeros_like(b_h),
+            })
+            """, """
+            layer.cell.kernel.assign(W_xh)
+            layer.cell.recurrent_kernel.assign(W_hh)
+            layer.cell.bias.assign(b_h)
+            """), "load_state_dict for PyTorch; assigning the Keras cell's variables"),
+        forbidden("reference-loaders", ("""
+            ctorch.load_rnn_weights(layer, W_xh, W_hh, b_h)
+            """, """
+            ckeras.load_rnn_weights(layer, W_xh, W_hh, b_h)
+            """), "calls both course_utils loaders through ctorch and ckeras"),
+    ],
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-num-params": [
+        wrong("keras-formula-for-torch", """
+            if framework not in ("keras", "torch"):
+                raise ValueError(f"unknown framework {framework!r}")
+            return num_inputs * num_hiddens + num_hiddens * num_hiddens + num_hiddens
+            """, "one bias for PyTorch too (nn.RNN has bias_ih and bias_hh)"),
+        wrong("no-bias", """
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework == "keras":
+                return weights
+            if framework == "torch":
+                return weights + num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "forgets one bias in each framework"),
+        wrong("no-recurrent-weights", """
+            if framework == "keras":
+                return num_inputs * num_hiddens + num_hiddens
+            if framework == "torch":
+                return num_inputs * num_hiddens + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "h^2 missing: W_hh forgotten"),
+        wrong("input-weights-twice", """
+            weights = 2 * num_inputs * num_hiddens
+            if framework == "keras":
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "d*h twice instead of d*h + h*h"),
+        wrong("no-ValueError", """
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework == "keras":
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            """, "an unknown framework silently returns None"),
+        wrong("returns-float", """
+            weights = num_inputs * num_hiddens + num_hiddens ** 2.0
+            if framework == "keras":
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "** 2.0 makes the count a float"),
+        wrong("lowercases-framework", """
+            framework = framework.lower()
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework == "keras":
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "accepts 'Keras' and 'TORCH', which the exercise asks to reject"),
+        correct("bias-table", """
+            biases = {"keras": 1, "torch": 2}.get(framework)
+            if biases is None:
+                raise ValueError(f"framework must be 'keras' or 'torch', got {framework!r}")
+            return (num_inputs + num_hiddens + biases) * num_hiddens
+            """, "factored (d + h + biases) * h with a lookup table"),
+        correct("match-statement", """
+            match framework:
+                case "keras":
+                    num_biases = 1
+                case "torch":
+                    num_biases = 2
+                case _:
+                    raise ValueError("framework must be 'keras' or 'torch'")
+            return int(num_hiddens * num_inputs + num_hiddens ** 2 + num_biases * num_hiddens)
+            """, "a match statement"),
+        correct("validate-first", """
+            if framework != "keras" and framework != "torch":
+                raise ValueError(framework)
+            total = num_inputs * num_hiddens + num_hiddens * num_hiddens + num_hiddens
+            if framework == "torch":
+                total += num_hiddens
+            return total
+            """, "validates first, then adds PyTorch's second bias"),
+    ],
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-clip-grad-norm": [
+        wrong("in-place", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            for g in grads:
+                g.mul_(scale)
+            return grads, total_norm
+            """, "g.mul_(scale) modifies the caller's tensors"),
+        wrong("per-tensor-norms", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            clipped = [g * torch.clamp(max_norm / (g.norm() + 1e-6), max=1.0) for g in grads]
+            return clipped, total_norm
+            """, "each tensor clipped by its own norm"),
+        wrong("norm-after-clipping", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            clipped = [g * scale for g in grads]
+            return clipped, torch.sqrt(sum((c ** 2).sum() for c in clipped))
+            """, "returns the norm of the clipped gradients"),
+        wrong("always-rescales", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            return [g * max_norm / (total_norm + 1e-6) for g in grads], total_norm
+            """, "no min(1, .): small gradients are blown up to max_norm"),
+        wrong("no-epsilon", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            return [g / total_norm * torch.clamp(total_norm, max=max_norm) for g in grads], total_norm
+            """, "g / total_norm without the epsilon: NaN for all-zero gradients"),
+        wrong("sum-of-norms", """
+            total_norm = sum(g.norm() for g in grads)
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            return [g * scale for g in grads], total_norm
+            """, "adds the per-tensor norms instead of taking the global norm"),
+        correct("concatenated", """
+            flat = torch.cat([g.reshape(-1) for g in grads])
+            total_norm = torch.linalg.vector_norm(flat)
+            scale = min(1.0, max_norm / (total_norm.item() + 1e-6))
+            return [g.clone() * scale for g in grads], total_norm
+            """, "one flat vector; a Python float scale"),
+        correct("norm-of-norms", """
+            total_norm = torch.stack([g.norm() for g in grads]).norm()
+            if total_norm > max_norm:
+                grads = [g * (max_norm / (total_norm + 1e-6)) for g in grads]
+            else:
+                grads = [g.clone() for g in grads]
+            return grads, total_norm
+            """, "the norm of the per-tensor norms; an if instead of min"),
+        correct("torch-minimum", """
+            total_norm = sum(g.pow(2).sum() for g in grads).sqrt()
+            scale = torch.minimum(torch.ones_like(total_norm), max_norm / (total_norm + 1e-6))
+            return [torch.mul(g, scale) for g in grads], total_norm
+            """, "torch.minimum against ones"),
+        forbidden("ctorch-call", "return ctorch.clip_grad_norm(grads, max_norm)", "the reference through ctorch"),
+        forbidden("from-import", """
+            from course_utils.torch import clip_grad_norm as reference_clip
+            return reference_clip(grads, max_norm)
+            """, "imports the reference under another name"),
+    ],
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-softmax-temperature": [
+        wrong("one-dimensional-only", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            z = np.asarray(logits, dtype=np.float64) / temperature
+            p = np.exp(z - z.max())
+            return p / p.sum()
+            """, "sums over the whole array: a (B, V) batch is normalised as one distribution"),
+        wrong("multiplies-by-temperature", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            z = np.asarray(logits, dtype=np.float64) * temperature
+            p = np.exp(z - z.max(axis=-1, keepdims=True))
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "logits * temperature instead of / temperature"),
+        wrong("no-max-subtraction", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            p = np.exp(np.asarray(logits, dtype=np.float64) / temperature)
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "exp overflows for logits near 1000: inf / inf = nan"),
+        wrong("no-ValueError", """
+            z = np.asarray(logits, dtype=np.float64) / temperature
+            p = np.exp(z - z.max(axis=-1, keepdims=True))
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "a temperature <= 0 is not rejected"),
+        wrong("zero-temperature-accepted", """
+            if temperature < 0:
+                raise ValueError("temperature must be positive")
+            z = np.asarray(logits, dtype=np.float64) / temperature
+            p = np.exp(z - z.max(axis=-1, keepdims=True))
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "< 0 instead of <= 0: temperature 0 divides by zero"),
+        wrong("in-place-division", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            logits /= temperature
+            logits -= logits.max(axis=-1, keepdims=True)
+            p = np.exp(logits)
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "divides the caller's array in place"),
+        wrong("global-max", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            z = np.asarray(logits, dtype=np.float64) / temperature
+            p = np.exp(z - z.max())
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "subtracts the maximum of the whole array: a row far below it underflows to 0 / 0"),
+        correct("logsumexp", """
+            if not temperature > 0:
+                raise ValueError(f"temperature must be > 0, got {temperature}")
+            z = np.asarray(logits, dtype=np.float64) / temperature
+            m = np.max(z, axis=-1, keepdims=True)
+            log_norm = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
+            return np.exp(z - log_norm)
+            """, "normalises in log space with a log-sum-exp"),
+        correct("torch-softmax", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            z = torch.as_tensor(np.array(logits, dtype=np.float64)) / temperature
+            return torch.softmax(z, dim=-1).numpy()
+            """, "the framework's own softmax, in float64"),
+        correct("ellipsis-indexing", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            z = np.array(logits, dtype=np.float64, copy=True)
+            z = z / temperature
+            z = z - z.max(axis=-1)[..., None]
+            e = np.exp(z)
+            return e / e.sum(axis=-1)[..., None]
+            """, "[..., None] instead of keepdims"),
+        forbidden("cu-call", "return cu.softmax_temperature(logits, temperature)",
+                  "calls the reference through the set-up cell's alias cu"),
+        forbidden("from-course-utils-text", """
+            from course_utils.text import softmax_temperature as reference_softmax
+            return reference_softmax(logits, temperature)
+            """, "imports the reference from course_utils.text"),
+    ],
+    # ------------------------------------------------------------------ Exercise 7
+    "ex7-generate-text": [
+        wrong("argmax", """
+            device = next(model.parameters()).device
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    ids.append(int(logits[0, -1].argmax()))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "greedy decoding: always the most likely character"),
+        wrong("ignores-temperature", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy()
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "samples at temperature 1 whatever the argument"),
+        wrong("first-step-logits", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, 0].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "logits[0, 0]: the first character of the prefix is predicted from"),
+        wrong("state-not-carried", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, _ = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, _ = model(torch.tensor([[ids[-1]]], device=device), None)
+            return prefix + vocab.decode(ids)
+            """, "H=None at every step: each character sees only the previous one"),
+        wrong("prefix-dropped", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return vocab.decode(ids)
+            """, "returns only the new characters"),
+        wrong("one-character-short", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars - 1):
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "range(num_chars - 1)"),
+        wrong("feeds-prefix-end-every-time", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            last = torch.as_tensor(vocab.encode(prefix[-1]), device=device)[None]
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(last, H)
+            return prefix + vocab.decode(ids)
+            """, "the prefix's last character is fed back instead of the sampled one"),
+        correct("rerun-whole-text", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            text = prefix
+            with torch.no_grad():
+                for _ in range(num_chars):
+                    logits, _ = model(torch.as_tensor(vocab.encode(text), device=device)[None])
+                    z = logits[0, -1].cpu().numpy().astype(np.float64) / temperature
+                    p = np.exp(z - z.max())
+                    p = p / p.sum()
+                    text += vocab.decode([int(rng.choice(len(p), p=p))])
+            return text
+            """, "re-reads all the text so far from a zero state at every step (slow, same distribution)"),
+        correct("torch-softmax-double", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            out = prefix
+            with torch.no_grad():
+                X = torch.as_tensor(vocab.encode(prefix), device=device).unsqueeze(0)
+                H = None
+                for _ in range(num_chars):
+                    logits, H = model(X, H)
+                    p = torch.softmax(logits[0, -1].double() / temperature, dim=-1).cpu().numpy()
+                    next_id = int(rng.choice(len(p), p=p))
+                    out += vocab.decode([next_id])
+                    X = torch.full((1, 1), next_id, dtype=torch.long, device=device)
+            return out
+            """, "torch.softmax in float64, then NumPy; a string built as it goes"),
+        forbidden("ctorch-generate", """
+            return ctorch.generate(model, vocab, prefix, num_chars, temperature=temperature, seed=seed)
+            """, "calls the reference generator through ctorch"),
+        forbidden("cu-sample-index", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    ids.append(cu.sample_index(logits[0, -1].cpu().numpy(), temperature, rng))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "its own loop, but samples with the reference cu.sample_index"),
+    ],
+}
+
+NO_FORBIDDEN = {
+    "ex4-num-params": "course_utils has no parameter-count reference to borrow",
+}
