@@ -34,8 +34,12 @@ book: $(STAMP)
 	@echo ""
 	@echo "The site is built. Open: file://$(CURDIR)/_build/html/index.html"
 
+# Two pytest-xdist workers: the book build runs beside the autograde round trips and the
+# solution notebooks (tests/conftest.py decides what runs together); TEST_JOBS=0 runs
+# everything in one process. The 30 slowest tests are listed at the end.
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=30
 
 release: $(STAMP)
 	$(BIN)/python scripts/release.py

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from course_utils.text import CharVocab, make_lm_windows
+from nbutils import BIN, ROOT, quiet_env, run
 
 _STATE_DIR = Path(tempfile.mkdtemp(prefix="course-tests-"))
 atexit.register(shutil.rmtree, _STATE_DIR, ignore_errors=True)
@@ -34,3 +35,81 @@ def abc_data():
     vocab = CharVocab.from_text(text)
     X, Y = make_lm_windows(vocab.encode(text), seq_len=12)
     return vocab, X, Y
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory):
+    """Build the book once with `jupyter-book build --all` into a fresh folder.
+
+    Returns (build, log): ``build`` is the ``_build`` folder, with the site in ``html/`` and
+    every executed page in ``jupyter_execute/`` (see nbutils.executed). The build is the
+    only run of the student notebooks: test_book checks the site and
+    test_student_notebooks the executed notebooks. Under ``pytest -n`` those tests form
+    one work unit (see work_unit below), so that they share one worker and one build.
+    """
+    tmp = tmp_path_factory.mktemp("book")
+    proc = run([str(BIN / "jupyter-book"), "build", "--all", str(ROOT), "--path-output", str(tmp)],
+               ROOT, quiet_env(tmp), timeout=3600)
+    return tmp / "_build", proc.stdout + proc.stderr
+
+
+# --- Run order and parallel work units ------------------------------------------------
+#
+# `make test` runs `pytest -n 2 --dist loadgroup` (pytest-xdist, two workers). A work unit
+# runs on one worker, its tests one after the other:
+#
+# * "book": the book build (the session fixture above) and every test that reads it;
+# * "chapter <name>": a chapter's autograde round trip and its solution notebook (nbmake);
+# * every other test module, so that its module-scoped fixtures are built once;
+# * a test marked xdist_group(name): the group name.
+#
+# The units are computed here from the test ids, in the controller process: the
+# `xdist_group` marks alone do not group tests under pytest 9.2 with pytest-xdist 3.8
+# (pytest-dev/pytest-xdist#1386). The expensive units come first (the book, then the
+# chapters in order, then other slow tests), so that the small ones fill in at the end and
+# no worker is left alone with a long one. The order is the same without xdist.
+
+BOOK_MODULES = {"tests/test_book.py", "tests/test_student_notebooks.py"}
+CHAPTER_MODULES = {"tests/test_autograde.py"}  # parametrized by chapter: test_x[<chapter>]
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test id (see above)."""
+    if nodeid.rfind("@") > nodeid.rfind("]"):  # a suffix pytest-xdist adds for xdist_group
+        return nodeid.rsplit("@", 1)[1]
+    path = nodeid.split("::")[0]
+    if path in BOOK_MODULES:
+        return "book"
+    if path.endswith(".ipynb"):  # nbmake runs solutions/<chapter>/<name>.ipynb
+        return f"chapter {Path(path).parent.name}"
+    if path in CHAPTER_MODULES and nodeid.endswith("]"):
+        return f"chapter {nodeid[nodeid.rfind('[') + 1:-1]}"
+    return path
+
+
+def _run_order(item) -> tuple:
+    unit = work_unit(item.nodeid)
+    if unit == "book":
+        return (0, "")
+    if unit.startswith("chapter "):
+        return (1, unit, item.path.suffix == ".ipynb")  # per chapter: autograde, then nbmake
+    return (2 if item.get_closest_marker("slow") else 3, "")  # then other slow tests, then the rest
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=_run_order)  # stable: the tests of a unit keep their order
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: ignored when it is not loaded
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: distribute the work units above, in collection order."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order above, not "most tests first"
+    return CourseScheduling(config, log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 import re
 import subprocess
@@ -21,6 +22,11 @@ SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"]
 
+SETUP_ID = "setup"  # grade_id of the read-only set-up cell every chapter starts with
+TEST_INFIX = "-test-"  # a test cell of answer ``ex2-rnn-forward`` is ``ex2-rnn-forward-test-<part>``
+# Names a cell may read without binding them: Python's builtins and what IPython adds.
+KERNEL_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "__name__"}
+
 
 def source_notebooks() -> list[Path]:
     """Every instructor notebook: solutions/<chapter>/<name>.ipynb."""
@@ -32,9 +38,22 @@ def released(source: Path, release_root: Path = CHAPTERS) -> Path:
     return release_root / source.parent.name / source.name
 
 
+def executed(build: Path, notebook: Path) -> Path:
+    """Where ``jupyter-book build`` (output folder ``build``) keeps the executed copy of a page.
+
+    ``notebook`` is a page's path inside the repository, e.g. chapters/01-x/x.ipynb.
+    """
+    return build / "jupyter_execute" / notebook.resolve().relative_to(ROOT)
+
+
 def nbgrader_meta(cell) -> dict:
     """The cell's nbgrader metadata, or an empty dict."""
     return cell.metadata.get("nbgrader", {})
+
+
+def grade_id(cell) -> str | None:
+    """The cell's nbgrader grade_id, or None."""
+    return nbgrader_meta(cell).get("grade_id")
 
 
 def is_solution(cell) -> bool:
@@ -47,21 +66,45 @@ def is_test(cell) -> bool:
     return bool(nbgrader_meta(cell).get("grade")) and not is_solution(cell)
 
 
+def is_setup(cell) -> bool:
+    """True for the read-only set-up cell (grade_id ``setup``)."""
+    return grade_id(cell) == SETUP_ID
+
+
 @dataclass(frozen=True)
 class Exercise:
-    """One autograded exercise: its answer cell and the test cell that grades it."""
+    """One autograded exercise: its answer cell and the test cells that grade it, in order.
+
+    Each test cell is one requirement worth its own points (partial credit); ``points`` is
+    their sum, the number the exercise's heading announces.
+    """
 
     solution_id: str
-    test_id: str
+    test_ids: tuple[str, ...]
     points: float
 
 
+def owners_of(test_id: str, solution_ids) -> list[str]:
+    """The answer ids a test cell id belongs to by name (``<answer id>-test-<part>``)."""
+    return [s for s in solution_ids if test_id.startswith(s + TEST_INFIX) and len(test_id) > len(s + TEST_INFIX)]
+
+
 def exercises(nb) -> list[Exercise]:
-    """Pair every solution cell ``ID`` with its test cell ``ID-tests``."""
-    tests = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c) for c in nb.cells if is_test(c)}
-    return [Exercise(nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["grade_id"] + "-tests",
-                     tests[nbgrader_meta(c)["grade_id"] + "-tests"]["points"])
-            for c in nb.cells if is_solution(c)]
+    """Every answer cell with the test cells named after it, in notebook order.
+
+    A test cell must come after its answer cell (ValueError otherwise). Test cells that
+    belong to no answer are left out; test_notebook_format reports them.
+    """
+    answers = {grade_id(c): i for i, c in enumerate(nb.cells) if is_solution(c)}
+    tests: dict[str, list[tuple[str, float]]] = {s: [] for s in answers}
+    for i, cell in enumerate(nb.cells):
+        if not is_test(cell):
+            continue
+        for owner in owners_of(grade_id(cell), answers):
+            if i < answers[owner]:
+                raise ValueError(f"test cell {grade_id(cell)} comes before its answer cell {owner}")
+            tests[owner].append((grade_id(cell), nbgrader_meta(cell)["points"]))
+    return [Exercise(s, tuple(t for t, _ in tests[s]), sum(p for _, p in tests[s])) for s in answers]
 
 
 def secret_lines(nb) -> set[str]:
@@ -78,27 +121,106 @@ def secret_lines(nb) -> set[str]:
     return {line for line in secret - public if len(line) >= 12 and not line.startswith("#")}
 
 
-def assigned_names(source: str) -> set[str]:
-    """Top-level names a code cell binds (assignments, loops, imports, defs)."""
+# --- Which names a code cell binds and reads (ast) -------------------------------------
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # bodies that run later, when called
+
+
+def _binds(node: ast.AST) -> set[str]:
+    """Names ``node`` itself binds (not its children)."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        return {node.id}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+    if isinstance(node, ast.arg):
+        return {node.arg}
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        return {node.name}
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return set(node.names)
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        return {node.name}
+    if isinstance(node, ast.MatchMapping) and node.rest:
+        return {node.rest}
+    return set()
+
+
+def _parse(source: str) -> ast.Module | None:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except SyntaxError:
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
+        return None
+
+
+def assigned_names(source: str) -> set[str]:
+    """Every name a code cell binds anywhere: assignments, loops, imports, defs, arguments."""
+    tree = _parse(source)
+    return set().union(*(_binds(node) for node in ast.walk(tree))) if tree else set()
 
 
 def loaded_names(source: str) -> set[str]:
     """Names a code cell reads."""
     return {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
+
+def _module_binds(node: ast.AST) -> set[str]:
+    """Names ``node`` binds in the module namespace: not inside functions, lambdas, class
+    bodies or comprehensions (whose loop variables are their own), except a walrus there."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Lambda):
+        return set()
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return {n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)}
+    return _binds(node).union(*(_module_binds(child) for child in ast.iter_child_nodes(node)))
+
+
+def top_level_names(source: str) -> set[str]:
+    """Names a code cell leaves in the kernel once it has run (a function's arguments and
+    locals, a comprehension's loop variables are gone)."""
+    tree = _parse(source)
+    return _module_binds(tree) if tree else set()
+
+
+def _reads(node: ast.AST, deferred: bool = False):
+    """(name, deferred) for every name ``node`` reads; deferred: inside a function or lambda."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        yield node.id, deferred
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        yield node.target.id, deferred  # x += 1 reads x first
+    for child in ast.iter_child_nodes(node):
+        yield from _reads(child, deferred or isinstance(node, _SCOPES))
+
+
+def unbound_reads(source: str) -> set[str]:
+    """Names a code cell reads without having bound them itself: what it needs from the kernel.
+
+    Top-level statements are taken in order. A name a statement reads must be bound by an
+    earlier statement or inside the statement itself (a loop or ``with`` target, an
+    ``except`` name, a comprehension variable, a function's argument), but not by the
+    statement's own assignment, whose right-hand side runs first. Reads inside a function
+    or lambda may use any name the cell binds, since they run when it is called.
+    """
+    tree = ast.parse(source)
+    anywhere = assigned_names(source)
+    bound: set[str] = set()
+    needed: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            inside = statement.value
+        else:
+            inside = statement
+        own = set().union(*(_binds(n) for n in ast.walk(inside))) if inside is not None else set()
+        for name, deferred in _reads(statement):
+            if name not in (anywhere if deferred else bound | own):
+                needed.add(name)
+        bound |= _module_binds(statement)
+    return needed
+
+
+# --- Running commands ------------------------------------------------------------------
 
 def quiet_env(tmp: Path) -> dict[str, str]:
     """Environment for subprocesses: the venv first on PATH, framework state in ``tmp``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from html.parser import HTMLParser
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from nbutils import BIN, MARKERS, ROOT, is_solution, is_test, quiet_env, read, run, secret_lines, source_notebooks
+from nbutils import MARKERS, ROOT, executed, is_solution, is_test, read, released, secret_lines, source_notebooks
 
-pytestmark = pytest.mark.slow
+# The build is a session fixture shared with test_student_notebooks: keep them on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 
 class _Text(HTMLParser):
@@ -44,13 +46,17 @@ def _toc_files(node) -> list[str]:
     return files
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Build the book with `jupyter-book build --all` into a fresh folder; return (html dir, log)."""
-    tmp = tmp_path_factory.mktemp("book")
-    proc = run([str(BIN / "jupyter-book"), "build", "--all", str(ROOT), "--path-output", str(tmp)],
-               ROOT, quiet_env(tmp), timeout=1200)
-    return tmp / "_build", proc.stdout + proc.stderr
+def _only_defines(source: str) -> bool:
+    """True for a cell that only imports and defines functions or classes (nothing to show)."""
+    body = ast.parse(source).body
+    return bool(body) and all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
+                              for node in body)
+
+
+@pytest.fixture
+def site(book):
+    """The book, built once per session by conftest.book: (build folder, log)."""
+    return book
 
 
 def test_build_has_no_warnings(site):
@@ -93,11 +99,10 @@ def test_chapter_page_shows_equations_figures_and_exercises(site, source):
         "every exercise should show its stub"
     assert "Traceback" not in text and "output traceback" not in raw, "a traceback is shown on the website"
 
-    executed = read(build / "jupyter_execute" / rel.with_suffix(".ipynb"))
-    for i, cell in enumerate(executed.cells):
+    for i, cell in enumerate(read(executed(build, released(source))).cells):
         if cell.cell_type != "code":
             continue
-        if not (is_solution(cell) or is_test(cell)):
+        if not (is_solution(cell) or is_test(cell) or _only_defines(cell.source)):
             assert cell.outputs, f"cell {i} shows no output on the website:\n{cell.source[:200]}"
             assert all(o.output_type != "error" for o in cell.outputs), f"cell {i} failed in the book build"
 

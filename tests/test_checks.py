@@ -203,3 +203,16 @@ def test_assert_raises_names_the_call_when_nothing_is_raised():
 def test_assert_raises_reports_another_exception():
     with pytest.raises(AssertionError, match=r"should raise ValueError, but it raised TypeError"):
         assert_raises(ValueError, _divide, 1, "x", name="_divide(1, 'x')")
+
+
+def _stub(*args):
+    raise NotImplementedError("Exercise: write this function")
+
+
+def test_assert_raises_lets_an_unwritten_stub_read_as_not_done():
+    with pytest.raises(NotImplementedError, match="write this function"):
+        assert_raises(ValueError, _stub, 3, name="_stub(3)")
+
+
+def test_assert_raises_still_accepts_not_implemented_when_it_is_the_expected_error():
+    assert assert_raises(NotImplementedError, _stub, name="_stub()") is None
