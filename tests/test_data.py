@@ -2,14 +2,20 @@
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
+import course_utils.data as data_module
 from course_utils.data import DEFAULT_DATA_DIR, DataFileError, data_dir, data_path, load_text, read_manifest, sha256_of
 
-REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+REPO_DATA = ROOT / "data"
 TEXT = "shakespeare/tragedies.txt"
 
 
@@ -146,3 +152,97 @@ def test_non_utf8_file_is_reported(tmp_path):
     assert data_path("latin1.txt", root=tmp_path) == tmp_path / "latin1.txt"
     with pytest.raises(DataFileError, match="latin1.txt is not valid UTF-8"):
         load_text("latin1.txt", root=tmp_path)
+
+
+# --- finding the data folder outside the repository -------------------------------------------------------------
+
+@pytest.fixture
+def no_installed_data(monkeypatch, tmp_path):
+    """Neither the repository's data/ nor a packaged copy: as for a package installed without its data."""
+    monkeypatch.setattr(data_module, "DEFAULT_DATA_DIR", tmp_path / "no-repo" / "data")
+    monkeypatch.setattr(data_module, "PACKAGED_DATA_DIR", tmp_path / "no-package" / "_data")
+
+
+def test_data_dir_found_upward_from_working_directory(no_installed_data, tmp_path, monkeypatch):
+    # A copy of the repository pulled into a student's home (nbgitpuller): the notebook runs in
+    # <copy>/chapters/<chapter>/ and the data is <copy>/data/.
+    pulled = tmp_path / "home" / "rnns-for-nlp"
+    shutil.copytree(REPO_DATA, pulled / "data")
+    chapter = pulled / "chapters" / "01-rnn-anatomy"
+    chapter.mkdir(parents=True)
+    monkeypatch.chdir(chapter)
+    assert data_dir() == pulled / "data"
+    assert data_path(TEXT) == pulled / "data" / TEXT
+    assert load_text(TEXT) == load_text(TEXT, root=REPO_DATA)
+
+
+def test_data_dir_upward_search_skips_a_data_folder_without_manifest(no_installed_data, tmp_path, monkeypatch):
+    shutil.copytree(REPO_DATA, tmp_path / "course" / "data")
+    inner = tmp_path / "course" / "chapters"
+    (inner / "data").mkdir(parents=True)  # some other data/ folder, not the course's
+    monkeypatch.chdir(inner)
+    assert data_dir() == tmp_path / "course" / "data"
+
+
+def test_data_dir_prefers_environment_then_repository(tmp_path, monkeypatch, data_copy):
+    monkeypatch.chdir(data_copy.parent)  # a data/ folder here too: the repository's comes first
+    assert data_dir() == REPO_DATA
+    monkeypatch.setenv("COURSE_DATA_DIR", str(data_copy))
+    assert data_dir() == data_copy
+
+
+def test_data_dir_not_found_names_every_place(no_installed_data, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # Look no higher than tmp_path: a data/ folder in /tmp or / on this machine is none of this test's business.
+    every_place = data_module.data_dir_candidates
+    monkeypatch.setattr(data_module, "data_dir_candidates",
+                        lambda cwd=None: [(label, p) for label, p in every_place(cwd) if p.is_relative_to(tmp_path)])
+    with pytest.raises(DataFileError) as err:
+        data_dir()
+    msg = str(err.value)
+    assert "COURSE_DATA_DIR" in msg and "pip install" in msg
+    for place in [tmp_path / "no-repo" / "data", tmp_path / "no-package" / "_data", elsewhere / "data",
+                  tmp_path / "data"]:
+        assert str(place) in msg
+    with pytest.raises(DataFileError, match="was not found"):
+        load_text(TEXT)
+
+
+def test_wheel_ships_the_data_and_finds_it_outside_the_repository(tmp_path):
+    """A wheel built from the repository, installed outside it, finds its data from any folder."""
+    src = tmp_path / "src"  # build from a copy: an in-tree build would leave build/ in the repository
+    src.mkdir()
+    for name in ["pyproject.toml", "LICENSE"]:
+        shutil.copy(ROOT / name, src)
+    for name in ["course_utils", "course_grading", "data"]:
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                           str(src), "-w", str(tmp_path / "dist")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (wheel,) = (tmp_path / "dist").glob("course_utils-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [n for n in read_manifest(REPO_DATA) if f"course_utils/_data/{n}" not in names]
+    assert not missing, f"the wheel lacks {missing}: add their pattern to [tool.setuptools.package-data]"
+    assert "course_utils/_data/MANIFEST.json" in names
+
+    site = tmp_path / "site"  # the wheel installed by hand: what pip would put in site-packages
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = (
+        "import json, course_utils\n"
+        "from course_utils.data import data_dir, data_path, read_manifest\n"
+        "print(json.dumps({'package': course_utils.__file__, 'data': str(data_dir()),\n"
+        "                  'files': [str(data_path(n)) for n in read_manifest()]}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"COURSE_DATA_DIR", "PYTHONPATH"}}
+    env["PYTHONPATH"] = str(site)  # ahead of the repository's editable install
+    proc = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert Path(found["package"]).is_relative_to(site), found
+    assert Path(found["data"]) == site / "course_utils" / "_data"
+    assert len(found["files"]) == len(read_manifest(REPO_DATA))
