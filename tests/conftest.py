@@ -70,7 +70,7 @@ def book(tmp_path_factory):
 # no worker is left alone with a long one. The order is the same without xdist.
 
 BOOK_MODULES = {"tests/test_book.py", "tests/test_student_notebooks.py"}
-CHAPTER_MODULES = {"tests/test_autograde.py"}  # parametrized by chapter: test_x[<chapter>]
+CHAPTER_MODULES = {"tests/test_autograde.py", "tests/test_nbgrader_flow.py"}  # parametrized by chapter: test_x[<chapter>]
 
 
 def work_unit(nodeid: str) -> str:
