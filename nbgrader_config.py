@@ -22,10 +22,28 @@ c.CourseDirectory.max_file_size = 20_000  # KiB
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Every notebook fits in 60 s on two CPU cores and shrinks its training when nbgrader
-# runs it (NBGRADER_EXECUTION), so no single cell should ever come close to this.
-# A cell that hangs is stopped here, scores 0, and the next submission is graded.
-c.Execute.timeout = 120
+# Grade with `python -m course_grading autograde ASSIGNMENT`: it runs `nbgrader autograde`
+# for one student at a time, each kernel in a sandbox, and reports every student (see the
+# instructor guide). Plain `nbgrader autograde` still works, without the sandbox.
+from course_grading.plugins import CappedExecute, RedactHiddenTests  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,  # noqa: E402
+                                    LimitOutput, SaveAutoGrades)
+
+# Output is capped in characters as it arrives (nbgrader's LimitOutput counts lines only).
+c.Autograde.autograde_preprocessors = [CappedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.CappedExecute.max_chars = 100_000
+# Feedback shows no hidden test, not even in a traceback (nbgrader issue #917).
+c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+# A deleted test or answer cell is put back (and fails if the answer is missing).
+c.OverwriteCells.add_missing_cells = True
+
+# The per-cell timeout, from measured cell times (BENCHMARKS.md, "Autograding"): under
+# NBGRADER_EXECUTION the slowest cell of every chapter is its set-up cell (imports, about
+# 10 s on two cores); 30 s is three times that. A cell that hangs is stopped here, scores 0,
+# and the rest of the notebook and of the class are graded.
+c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = False
 # Once the last cell has run, every output is captured: kill the kernel instead of waiting

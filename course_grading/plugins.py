@@ -1,0 +1,70 @@
+"""nbgrader preprocessors the course's ``nbgrader_config.py`` plugs in.
+
+* :class:`CappedExecute` runs the notebook like nbgrader's ``Execute`` but keeps at most
+  ``max_chars`` characters of output per cell, counted as they arrive: a cell that prints
+  200 MB on one line (nbgrader's ``LimitOutput`` counts lines) or prints forever costs
+  neither memory nor a 200 MB feedback file.
+* :class:`RedactHiddenTests` runs before ``generate_feedback`` writes the HTML: hidden-test
+  blocks become one comment line, and errors in test cells keep their name and message but
+  not the traceback, which quotes the failing line (nbgrader issue #917).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
+
+
+class CappedExecute(Execute):
+    """nbgrader's Execute with a cap on the characters of output each cell may keep."""
+
+    max_chars = Integer(100_000, help="Characters of output kept per cell; the rest is dropped").tag(config=True)
+    notice = Unicode("\n... output truncated by the grader: more than {max_chars} characters ...\n").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None):
+        """Execute the notebook with a fresh budget for every cell."""
+        self._course_used: dict[int, int] = {}
+        return super().preprocess(nb, resources, km)
+
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
+        """Keep the message's output only while the cell is under its budget."""
+        used = self._course_used
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) if msg["msg_type"] == "stream" else \
+            sum(len(str(v)) for v in content.get("data", {}).values()) + \
+            sum(len(line) for line in content.get("traceback", []))
+        spent = used.get(cell_index, 0)
+        if spent + size <= self.max_chars:
+            used[cell_index] = spent + size
+            return super().output(outs, msg, display_id, cell_index)
+        if spent <= self.max_chars:  # first overflow: keep what fits, then say so once
+            used[cell_index] = self.max_chars + 1
+            room = self.max_chars - spent
+            text = content.get("text", "")[:room] if msg["msg_type"] == "stream" else ""
+            outs.append(NotebookNode(output_type="stream", name="stderr",
+                                     text=text + self.notice.format(max_chars=self.max_chars)))
+        return None
+
+
+class RedactHiddenTests(NbGraderPreprocessor):
+    """Strip hidden tests, and the tracebacks that quote them, from what students get back."""
+
+    placeholder = Unicode("# (hidden tests: not shown)\n").tag(config=True)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
+        """Redact one cell: only grade cells that are not answers carry tests."""
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            return cell, resources
+        cell.source = HIDDEN.sub(self.placeholder, cell.source)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+        return cell, resources
