@@ -9,10 +9,11 @@ an nbgrader_config.py that names the same exchange, and work in their own folder
 2. each student runs ``fetch_assignment`` and "works": ``alice`` pastes every instructor
    answer into the fetched notebook (solved), ``bob`` only the first exercise's (partly);
    then ``submit``;
-3. the instructor runs ``collect``, the course's autograde command, ``generate_feedback``,
-   ``release_feedback``;
+3. the instructor runs ``collect``, the course's autograde command
+   (``python -m course_grading autograde``), ``generate_feedback``, ``release_feedback``;
 4. each student runs ``fetch_feedback``;
-5. the instructor runs ``nbgrader export --to grades.csv``.
+5. the instructor runs ``nbgrader export --to grades.csv`` and the course's grade report
+   (``python -m course_grading.report``, what ``make grades`` runs).
 
 The two students run their commands at the same time, as real students would; each nbgrader
 command spends about 4 s starting up, so this saves a few seconds per phase.
@@ -25,7 +26,8 @@ docs/instructor/workflow.md shows these commands; keep the two in step.
 Checked: alice scores the gradebook's maximum, bob exactly the points of the first
 exercise's test cells; the CSV has one row per student with those values; each student's
 feedback folder holds exactly one HTML file, the one generated for them, with their score
-and not the other's. The wall time of every phase is printed (``pytest -s`` shows it).
+and not the other's; the grade report agrees with the export and lists every exercise,
+bob's missing ones below full marks. The wall time of every phase is printed (``pytest -s`` shows it).
 """
 
 from __future__ import annotations
@@ -35,15 +37,16 @@ import csv
 import re
 import shutil
 import stat
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+from hostile import with_answers
 from nbgrader.api import Gradebook
 from nbutils import BIN, ROOT, exercises, grade_id, is_test, nbgrader_meta, quiet_env, read, run, source_notebooks
-from test_autograde import _with_answers
 
 pytestmark = pytest.mark.slow
 
@@ -59,8 +62,8 @@ def together(jobs: list[tuple[list[str], Path, dict[str, str]]]) -> None:
 
 
 def autograde(course: Path, assignment: str, env: dict[str, str]) -> None:
-    """Grade every collected submission the way the instructor does (one place to change)."""
-    run([NBGRADER, "autograde", assignment], course, env)
+    """Grade every collected submission with the course's grading command (sandboxed kernels)."""
+    run([sys.executable, "-m", "course_grading", "autograde", assignment], course, env)
 
 
 @contextlib.contextmanager
@@ -119,7 +122,7 @@ def test_nbgrader_flow(source, tmp_path):
             together([([NBGRADER, "fetch_assignment", chapter, "--course", COURSE_ID], *homes[s]) for s in solves])
         for student, exs in solves.items():  # the students' work
             fetched = homes[student][0] / chapter / name
-            nbformat.write(_with_answers(read(fetched), source_nb, {e.solution_id for e in exs}), fetched)
+            nbformat.write(with_answers(read(fetched), source_nb, {e.solution_id for e in exs}), fetched)
         with phase(times, "submit"):
             together([([NBGRADER, "submit", chapter, "--course", COURSE_ID, "--student", s], *homes[s])
                       for s in solves])
@@ -142,6 +145,8 @@ def test_nbgrader_flow(source, tmp_path):
                       for s in solves])
         with phase(times, "export"):
             run([NBGRADER, "export", "--to", "grades.csv"], course, env)
+        with phase(times, "report"):  # what `make grades` runs
+            run([sys.executable, "-m", "course_grading.report"], course, env)
     finally:
         print(f"\n{chapter}: wall time per phase (s): "
               + ", ".join(f"{key} {value:.1f}" for key, value in times.items())
@@ -189,3 +194,18 @@ def test_nbgrader_flow(source, tmp_path):
             assert not re.search(rf"\b{other}\b", str(path.relative_to(tmp_path / "home"))), path
             if path.is_file() and path.suffix in {".html", ".ipynb", ".txt", ".py"}:
                 assert not re.search(rf"\b{other}\b", path.read_text(encoding="utf-8", errors="replace")), path
+
+    # The course's grade report: the same scores, and every exercise in its table.
+    with open(course / "grades" / "grades.csv", newline="", encoding="utf-8") as fh:
+        report_rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert {s: float(r["score"]) for s, r in report_rows.items()} == pytest.approx(want)
+    assert {s: r["status"] for s, r in report_rows.items()} == {s: "graded" for s in want}
+    assert {r["assignment"] for r in report_rows.values()} == {chapter}
+    markdown = (course / "grades" / "report.md").read_text(encoding="utf-8")
+    table = {line.split("|")[1].strip(): line for line in markdown.splitlines()
+             if line.startswith("| ex") and not line.startswith("| exercise |")}
+    assert sorted(table) == sorted(e.solution_id for e in found)
+    for exercise in found[1:]:  # solved by alice only: half the submissions have full marks
+        assert table[exercise.solution_id].rstrip(" |").endswith("50%"), table[exercise.solution_id]
+    assert table[found[0].solution_id].rstrip(" |").endswith("100%")
+    assert (course / "grades" / "report.html").is_file()
