@@ -25,13 +25,15 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Grade with `python -m course_grading autograde ASSIGNMENT`: it runs `nbgrader autograde`
 # for one student at a time, each kernel in a sandbox, and reports every student (see the
 # instructor guide). Plain `nbgrader autograde` still works, without the sandbox.
-from course_grading.plugins import CappedExecute, RedactHiddenTests  # noqa: E402
+from course_grading.plugins import CappedExecute, GuardTests, RedactHiddenTests  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,  # noqa: E402
                                     LimitOutput, SaveAutoGrades)
 
 # Output is capped in characters as it arrives (nbgrader's LimitOutput counts lines only).
-c.Autograde.autograde_preprocessors = [CappedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+# GuardTests: every test cell first checks that no answer replaced a test helper or a
+# NumPy, PyTorch or Keras function (course_grading.guard).
+c.Autograde.autograde_preprocessors = [GuardTests, CappedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.CappedExecute.max_chars = 100_000
 # Feedback shows no hidden test, not even in a traceback (nbgrader issue #917).

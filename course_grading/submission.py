@@ -9,6 +9,7 @@ fire on every test cell because the released notebook has no hidden tests.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,7 @@ def precheck(folder: Path, expected: list[str]) -> Precheck:
                 gid = _meta(cell).get("grade_id")
                 if gid and gid in seen:
                     del cell["metadata"]["nbgrader"]
-                    cell.pop("id", None)  # a pasted cell repeats the cell id too; nbformat makes a new one
+                    cell["id"] = uuid.uuid4().hex[:8]  # a pasted cell repeats the cell id too
                 seen.add(gid)
             path.with_name(name + ".orig").write_bytes(path.read_bytes())
             path.write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -13,8 +13,10 @@ import datetime
 import json
 from pathlib import Path
 
+import grading_bank
 import nbformat
 from course_grading.tamper import protected_names
+from grading_harness import build_answer
 from nbutils import exercises, grade_id, is_solution, is_test, nbgrader_meta
 
 #: What the "search the disk" answer looks for and tries to write (paths are filled in).
@@ -23,7 +25,7 @@ import pathlib as _p
 _found = []
 for _root in {roots!r}:
     try:
-        _found += [str(q) for q in _p.Path(_root).rglob("*.ipynb")][:50]
+        _found += [str(q) for q in _p.Path(_root).rglob("*.ipynb")][:200]
     except OSError:
         pass
 _written = []
@@ -77,18 +79,34 @@ def _append_to_first_answer(nb, code: str):
     return nb
 
 
-def noop_helpers(release, source):
-    """No answer written; the first answer cell turns every test helper into a no-op."""
+def wrong_answers(release, source, chapter: str):
+    """The released notebook with the first wrong answer of the grading bank in every answer cell.
+
+    Exercises without a wrong answer in the bank keep the student's stub.
+    """
+    bank = grading_bank.load(chapter)
+    instructor = {grade_id(c): c.source for c in source.cells if is_solution(c)}
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        variants = [v for v in (bank.BANK if bank else {}).get(grade_id(cell), []) if v.kind == grading_bank.WRONG]
+        if variants:
+            v = variants[0]
+            cell.source = v.prelude + "\n" + build_answer(instructor[grade_id(cell)], v.code, v.whole_cell)
+    return nb
+
+
+def noop_helpers(release, source, chapter: str):
+    """Wrong answers, and the first answer cell turns every test helper into a no-op."""
     helpers = sorted(n for n in protected_names(release) if n.startswith(("assert_", "check_")))
     code = "\n".join(f"{h} = lambda *args, **kwargs: None" for h in helpers)
-    return _append_to_first_answer(copy.deepcopy(release), code)
+    return _append_to_first_answer(wrong_answers(release, source, chapter), code)
 
 
-def patched_numpy(release, source):
-    """No answer written; the first answer cell makes NumPy and PyTorch comparisons always true."""
+def patched_numpy(release, source, chapter: str):
+    """Wrong answers, and the first answer cell makes NumPy and PyTorch comparisons always true."""
     code = ("import numpy as np\nimport torch\nnp.allclose = lambda *a, **k: True\n"
             "np.testing.assert_allclose = lambda *a, **k: None\ntorch.allclose = lambda *a, **k: True")
-    return _append_to_first_answer(copy.deepcopy(release), code)
+    return _append_to_first_answer(wrong_answers(release, source, chapter), code)
 
 
 def probe(release, source, roots, targets, port):

@@ -1,10 +1,10 @@
-"""Autograde round trip with the real nbgrader commands, for every chapter.
+"""Autograde round trip through the course's grading command, for every chapter.
 
 A temporary course directory gets the instructor notebooks and nbgrader_config.py.
 Then, per chapter: `nbgrader generate_assignment` (records the tests in a gradebook),
-submissions are placed in submitted/<student>/, one `nbgrader autograde` call grades them
-all (it adds the students itself), and the score of every grade cell is read back from
-the gradebook:
+submissions are placed in submitted/<student>/, one `python -m course_grading autograde`
+grades them all, each kernel in the sandbox, and the score of every grade cell is read
+back from the gradebook:
 
 * ``unchanged``: the released notebook scores 0;
 * ``solution``: the instructor notebook scores full marks;
@@ -12,45 +12,71 @@ the gradebook:
   a solved exercise scores its points, every other test cell 0 (so the exercises are
   graded independently, and each test cell for itself);
 * ``broken``: everything solved, but the first answer does not parse and the read-only
-  set-up cell was edited (autograde restores it): it loses exactly the first exercise;
-* ``corrupt``: not JSON; it scores 0 and does not stop the others from being graded.
+  set-up cell was edited (autograde restores it): it loses exactly the first exercise, and
+  the report names the edited cell;
+* ``corrupt``: not JSON; it scores 0 with a reason and does not stop the others.
+
+Then the hostile submissions of the instructor guide's table that depend on the chapter's
+own tests (docs/instructor/grading.md; builders in tests/hostile.py):
+
+* ``noop``: wrong answers (the grading bank's), the test helpers redefined as no-ops: 0,
+  "needs review"; and even before that verdict, every test cell after the redefinition
+  failed with the guard's GradingIntegrityError;
+* ``patched``: wrong answers, ``numpy.allclose``, ``numpy.testing.assert_allclose`` and
+  ``torch.allclose`` replaced: the same;
+* ``probe``: everything solved, plus a cell that searches the disk for notebooks, appends to
+  the gradebook, the instructor notebook and the configuration, and connects to a port on
+  the host: it finds no source notebook and no other student, changes nothing, reaches
+  nothing, and is flagged (0, "needs review") for importing what no exercise needs;
+* the feedback of ``solution`` (nbgrader generate_feedback) holds no line of a hidden test.
 """
 
 from __future__ import annotations
 
-import datetime
-import json
+import ast
+import csv
+import hashlib
+import html
+import re
 import shutil
+import socket
 import subprocess
+import sys
 
-import nbformat
+import hostile
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
-from nbutils import BIN, ROOT, exercises, grade_id, is_solution, is_test, nbgrader_meta, quiet_env, read, run, \
-    source_notebooks
+from nbutils import (BIN, HIDDEN_REGION, ROOT, exercises, grade_id, is_setup, is_solution, is_test,
+                     nbgrader_meta, quiet_env, read, run, source_notebooks)
 
 pytestmark = pytest.mark.slow
 
 
-def _submit(course, student, chapter, name, nb_or_text):
-    folder = course / "submitted" / student / chapter
-    folder.mkdir(parents=True)
-    if isinstance(nb_or_text, str):
-        (folder / name).write_text(nb_or_text, encoding="utf-8")
-    else:
-        nbformat.write(nb_or_text, folder / name)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-    (folder / "timestamp.txt").write_text(stamp)
+def hidden_test_lines(source_nb, release_nb) -> set[str]:
+    """Lines of hidden tests that appear nowhere in the released notebook (long enough to be telling)."""
+    public = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
+    hidden = {line.strip() for cell in source_nb.cells for region in HIDDEN_REGION.findall(cell.source)
+              for line in region.splitlines()}
+    return {line for line in hidden - public if len(line) >= 12 and not line.startswith("#")}
 
 
-def _with_answers(release_nb, source_nb, solution_ids):
-    """The released notebook with the instructor's answer pasted into the given answer cells."""
-    answers = {grade_id(c): c.source for c in source_nb.cells if is_solution(c)}
-    nb = nbformat.from_dict(json.loads(json.dumps(release_nb)))
-    for cell in nb.cells:
-        if grade_id(cell) in solution_ids:
-            cell.source = answers[grade_id(cell)]
-    return nb
+def html_lines(path) -> set[str]:
+    """The text lines of an HTML file, tags removed."""
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", path.read_text(encoding="utf-8")))
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def probe_output(notebook) -> dict:
+    """What the probe cell printed (see tests/hostile.py)."""
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and "PROBE " in out.get("text", ""):
+                return ast.literal_eval(out["text"].split("PROBE ", 1)[1].splitlines()[0])
+    raise AssertionError("the probe cell printed nothing")
 
 
 @pytest.mark.parametrize("source", source_notebooks(), ids=lambda p: p.parent.name)
@@ -69,49 +95,92 @@ def test_autograde_round_trip(source, tmp_path):
     points = {grade_id(c): nbgrader_meta(c)["points"] for c in source_nb.cells if is_test(c)}
     total = sum(points.values())
 
-    # For every submission, the exercises it solves; each test cell must score accordingly.
-    solved = {
-        "unchanged": [],
-        "solution": found,
-        "odd": found[0::2],
-        "even": found[1::2],
-        "broken": found[1:],
-    }
-    _submit(course, "unchanged", chapter, name, release_nb)
-    _submit(course, "solution", chapter, name, source_nb)
+    # For every graded submission, the exercises it solves; each test cell must score accordingly.
+    solved = {"unchanged": [], "solution": found, "odd": found[0::2], "even": found[1::2], "broken": found[1:]}
+    hostile.submit(course, "unchanged", chapter, name, release_nb)
+    hostile.submit(course, "solution", chapter, name, source_nb)
     for student in ["odd", "even"]:
-        _submit(course, student, chapter, name,
-                _with_answers(release_nb, source_nb, {e.solution_id for e in solved[student]}))
-    # Broken: the first answer does not even parse, and the read-only set-up cell was edited
-    # (autograde restores it). Everything else is solved.
-    broken = _with_answers(release_nb, source_nb, {e.solution_id for e in found})
+        ids = {e.solution_id for e in solved[student]}
+        hostile.submit(course, student, chapter, name, hostile.with_answers(release_nb, source_nb, ids))
+    broken = hostile.with_answers(release_nb, source_nb)
     for cell in broken.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("grade_id") == found[0].solution_id:
+        if grade_id(cell) == found[0].solution_id:
             cell.source = "def oops(:\n    pass"
-        elif meta.get("locked") and not meta.get("grade") and cell.cell_type == "code":
+        elif is_setup(cell):
             cell.source = "raise SystemExit('edited read-only cell')\n" + cell.source
-    _submit(course, "broken", chapter, name, broken)
-    _submit(course, "corrupt", chapter, name, '{"cells": [ this is not json')
+    hostile.submit(course, "broken", chapter, name, broken)
+    hostile.submit(course, "corrupt", chapter, name, hostile.bad_json())
+    hostile.submit(course, "noop", chapter, name, hostile.noop_helpers(release_nb, source_nb, chapter))
+    hostile.submit(course, "patched", chapter, name, hostile.patched_numpy(release_nb, source_nb, chapter))
 
-    proc = subprocess.run([nbgrader, "autograde", chapter], cwd=course, env=env, capture_output=True,
-                          text=True, timeout=1200)
+    # The probe looks for notebooks everywhere, writes to the files that matter, and calls a
+    # port on the host where a server listens.
+    guarded = [course / "gradebook.db", course / "nbgrader_config.py", course / "solutions" / chapter / name,
+               course / "submitted" / "solution" / chapter / name]
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        hostile.submit(course, "probe", chapter, name,
+                       hostile.probe(release_nb, source_nb, [str(tmp_path), str(ROOT)], guarded, port))
+        before = {p: digest(p) for p in guarded[1:]}
+        proc = subprocess.run([sys.executable, "-m", "course_grading", "autograde", chapter], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=1800)
     log = proc.stdout[-4000:] + proc.stderr[-4000:]
-    # nbgrader reports the corrupt submission and exits non-zero, after grading the rest.
-    assert "corrupt" in proc.stdout + proc.stderr, log
+    assert proc.returncode == 0, log
+    print(proc.stdout)
 
+    with open(course / "grades" / f"autograde-{chapter}.csv", newline="", encoding="utf-8") as handle:
+        report = {row["student_id"]: row for row in csv.DictReader(handle)}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student, exs in solved.items():
             want = {test_id: (points[test_id] if ex in exs else 0.0) for ex in found for test_id in ex.test_ids}
             try:
                 submission = gradebook.find_submission(chapter, student)
             except MissingEntry:
-                pytest.fail(f"nbgrader autograde did not grade {student}:\n{log}")
+                pytest.fail(f"{student} was not graded:\n{log}")
             assert submission.max_score == pytest.approx(total)
             notebook = gradebook.find_submission_notebook(name.removesuffix(".ipynb"), chapter, student)
             got = {g.name: g.score for g in notebook.grades}
             assert got == pytest.approx(want), \
                 f"{student} solved {[e.solution_id for e in exs]}; test cell scores {got}, expected {want}\n{log}"
             assert submission.score == pytest.approx(sum(want.values()))
-        # The corrupt file could not be graded at all: it scores nothing, and nothing else failed.
-        assert gradebook.find_submission(chapter, "corrupt").score == 0
+            assert report[student]["status"] == "graded", report[student]
+            assert float(report[student]["score"]) == pytest.approx(sum(want.values()))
+        for student in ["noop", "patched", "probe"]:
+            assert gradebook.find_submission(chapter, student).score == 0, student
+            assert report[student]["status"] == "needs review" and float(report[student]["score"]) == 0, \
+                report[student]
+    assert report["corrupt"]["status"] == "not a notebook" and report["corrupt"]["reason"], report["corrupt"]
+    assert "rebinds `assert_close`" in report["noop"]["reason"], report["noop"]
+    assert "changes `np.allclose`" in report["patched"]["reason"], report["patched"]
+    assert report["broken"]["edited_cells"] == "setup edited", report["broken"]
+    for student in ["noop", "patched"]:  # the guard, whatever the scan says
+        graded = read(course / "autograded" / student / chapter / name)
+        first = next(i for i, c in enumerate(graded.cells) if is_solution(c))
+        errors = [next((o.get("ename") for o in c.outputs if o.get("output_type") == "error"), None)
+                  for c in graded.cells[first:] if is_test(c)]
+        assert errors and set(errors) == {"GradingIntegrityError"}, (student, errors)
+    assert all(report[s]["edited_cells"] == "" for s in ["unchanged", "odd", "even", "noop"]), report
+
+    # The sandbox: the probe saw no source notebook and no other student, changed nothing,
+    # and reached nothing.
+    seen = probe_output(read(course / "autograded" / "probe" / chapter / name))
+    own = str(course / "autograded" / "probe")
+    assert [f for f in seen["found"] if str(course) in f and not f.startswith(own)] == [], seen["found"]
+    assert not any(str(ROOT / "solutions") in f for f in seen["found"]), seen["found"]
+    assert seen["net"] != "connected", seen
+    assert {p: digest(p) for p in guarded[1:]} == before, "the probe changed a file outside its folder"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:  # still a readable gradebook
+        assert len(gradebook.students) == len(report)
+
+    # Feedback: no hidden test, not even in a traceback.
+    run([nbgrader, "generate_feedback", chapter, "--student", "solution"], course, env)
+    run([nbgrader, "generate_feedback", chapter, "--student", "unchanged"], course, env)
+    secret = hidden_test_lines(source_nb, release_nb)
+    assert secret, "every chapter has hidden tests"
+    for student in ["solution", "unchanged"]:
+        page = course / "feedback" / student / chapter / name.replace(".ipynb", ".html")
+        leaked = secret & html_lines(page)
+        assert not leaked, f"{student}'s feedback shows hidden tests: {sorted(leaked)[:5]}"
+        assert "BEGIN HIDDEN TESTS" not in page.read_text(encoding="utf-8")
