@@ -1,11 +1,13 @@
 """The instructor's whole nbgrader cycle, for every chapter, with the real commands.
 
-A temporary course directory gets the instructor notebooks and nbgrader_config.py, plus
-``c.Exchange.root`` pointing at a temporary exchange folder. Two students each have their
-own home folder (HOME, Jupyter config and data folders, so their own nbgrader cache) with
-an nbgrader_config.py that names the same exchange, and work in their own folder there:
+A temporary course directory gets the chapter's folders from solutions/ and chapters/, and
+nbgrader_config.py plus ``c.Exchange.root`` pointing at a temporary exchange folder. Two
+students each have their own home folder (HOME, Jupyter config and data folders, so their
+own nbgrader cache) with an nbgrader_config.py that names the same exchange, and work in
+their own folder there:
 
-1. the instructor runs ``generate_assignment`` and ``release_assignment``;
+1. the instructor runs ``generate_assignment --force`` (records the assignment in the
+   gradebook) and ``release_assignment``;
 2. each student runs ``fetch_assignment`` and "works": ``alice`` pastes every instructor
    answer into the fetched notebook (solved), ``bob`` only the first exercise's (partly);
    then ``submit``;
@@ -27,7 +29,8 @@ Checked: alice scores the gradebook's maximum, bob exactly the points of the fir
 exercise's test cells; the CSV has one row per student with those values; each student's
 feedback folder holds exactly one HTML file, the one generated for them, with their score
 and not the other's; the grade report agrees with the export and lists every exercise,
-bob's missing ones below full marks. The wall time of every phase is printed (``pytest -s`` shows it).
+bob's missing ones below full marks. The wall time of every phase is printed (``pytest -s``
+shows it).
 """
 
 from __future__ import annotations
@@ -101,7 +104,8 @@ def test_nbgrader_flow(source, tmp_path):
     notebook_id = name.removesuffix(".ipynb")
     exchange, course = tmp_path / "exchange", tmp_path / "course"
     exchange.mkdir()
-    shutil.copytree(ROOT / "solutions" / chapter, course / "solutions" / chapter)
+    for tree in ["solutions", "chapters"]:  # as in the repository: the release is already there
+        shutil.copytree(ROOT / tree / chapter, course / tree / chapter)
     config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
     (course / "nbgrader_config.py").write_text(config + f"\nc.Exchange.root = {str(exchange)!r}\n", encoding="utf-8")
     env = quiet_env(tmp_path)
@@ -114,7 +118,8 @@ def test_nbgrader_flow(source, tmp_path):
     times: dict[str, float] = {}
     try:
         with phase(times, "generate_assignment"):
-            run([NBGRADER, "generate_assignment", chapter], course, env)
+            # --force: without it nbgrader skips an assignment whose release exists, gradebook and all.
+            run([NBGRADER, "generate_assignment", chapter, "--force"], course, env)
         with phase(times, "release_assignment"):
             run([NBGRADER, "release_assignment", chapter], course, env)
 
