@@ -2,9 +2,10 @@
 
 The tamper scan (:mod:`course_grading.tamper`) reads the student's code; this guard watches
 what the code did. At grading time :class:`~course_grading.plugins.GuardTests` ends the
-set-up cell with ``_course_guard = Guard(globals())``, which records every function,
-class and other callable of NumPy, PyTorch, Keras, TensorFlow, ``course_utils``, ``math`` and the builtins,
-and every function, class and module the set-up cell bound; it begins each test cell with
+set-up cell with ``_course_guard = Guard(globals())``, which records every function, class
+and other callable of NumPy, ``math``, ``course_utils`` and ``torch.testing``, the
+comparison functions of PyTorch and the builtins the checks use (:data:`WATCHED`), and every
+function, class and module the set-up cell bound; it begins each test cell with
 ``_course_guard.check()``, which raises :class:`GradingIntegrityError` naming whatever is no
 longer the same object. A test that cannot be trusted then fails, and scores 0.
 """
@@ -16,8 +17,17 @@ import types
 from collections.abc import MutableMapping
 from typing import Any
 
-#: Top-level packages whose functions and classes are watched.
-WATCHED = ("numpy", "torch", "keras", "tensorflow", "course_utils", "builtins", "math")
+#: Watched modules: None watches every callable of the module and its submodules; a set,
+#: only those names. Libraries replace some of their own functions at run time (ipykernel
+#: swaps ``builtins.input`` for every cell; PyTorch wraps ``torch.manual_seed`` when its
+#: compiler loads), so only what the checks rely on is watched.
+WATCHED: dict[str, frozenset[str] | None] = {
+    "numpy": None, "math": None, "course_utils": None, "torch.testing": None,
+    "torch": frozenset({"allclose", "isclose", "equal", "eq", "all", "any", "abs", "max", "tensor", "as_tensor",
+                        "is_tensor", "Tensor"}),
+    "builtins": frozenset({"abs", "all", "any", "bool", "float", "int", "isinstance", "len", "max", "min", "round",
+                           "sum", "repr", "str", "type", "zip", "range", "AssertionError"}),
+}
 _MISSING = object()
 
 
@@ -30,6 +40,16 @@ def _watched(obj: Any) -> bool:
     return callable(obj) and not isinstance(obj, types.ModuleType)
 
 
+def _names_watched(module: str) -> frozenset[str] | None | bool:
+    """The names watched in ``module``: None for all, False for none."""
+    if module in WATCHED:
+        return WATCHED[module]
+    for prefix, names in WATCHED.items():
+        if names is None and module.startswith(prefix + "."):
+            return None
+    return False
+
+
 class Guard:
     """Records the objects the tests rely on; :meth:`check` says which were replaced."""
 
@@ -40,13 +60,15 @@ class Guard:
                        if not k.startswith("_") and (_watched(v) or isinstance(v, types.ModuleType))}
         self._modules = {}
         for name, module in list(sys.modules.items()):
-            if module is None or name.split(".")[0] not in WATCHED:
+            names = _names_watched(name)
+            if module is None or names is False:
                 continue
             try:
                 contents = vars(module)
             except TypeError:
                 continue
-            self._modules[name] = (module, {k: v for k, v in contents.items() if _watched(v)})
+            self._modules[name] = (module, {k: v for k, v in contents.items()
+                                            if _watched(v) and (names is None or k in names)})
 
     def replaced(self) -> list[str]:
         """Names of recorded objects that are no longer the same object."""

@@ -4,9 +4,13 @@ For each notebook in solutions/:
 
 * **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do);
   wall seconds, and the kernel's peak resident memory;
-* **autograde**: grade three copies of the solution with ``nbgrader autograde`` in a
-  temporary course (nbgrader sets ``NBGRADER_EXECUTION``, so training is short);
-  seconds per submission, and the score.
+* **autograde**: grade four copies of the solution with the course's grading command
+  (``python -m course_grading autograde``, each kernel in the sandbox) in a temporary
+  course, once one student at a time and once with ``--jobs 2`` (nbgrader sets
+  ``NBGRADER_EXECUTION``, so training is short): seconds per submission, submissions per
+  minute, and the score;
+* **slowest cell** under ``NBGRADER_EXECUTION``: what the per-cell timeout in
+  ``nbgrader_config.py`` is chosen from.
 
 Budgets (per notebook, on 2 CPU cores): run at most 60 s and 1.5 GiB; autograde at most
 15 s per submission.  Usage: ``python scripts/bench.py`` (or ``make bench``).
@@ -28,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RUN_BUDGET_S, MEMORY_BUDGET_MIB, AUTOGRADE_BUDGET_S = 60, 1536, 15
-STUDENTS = ["bench-a", "bench-b", "bench-c"]
+STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
+CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py
 
 
 def _env() -> dict[str, str]:
@@ -57,25 +62,42 @@ def measure_run(notebook: Path) -> dict[str, float]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure_autograde(notebook: Path) -> dict[str, float]:
-    """Autograde three copies of the solution; return seconds per submission and the scores."""
+def measure_cells(notebook: Path) -> dict[str, float]:
+    """Run ``notebook`` as the grader would (``NBGRADER_EXECUTION``); return its slowest cell's seconds."""
+    code = (
+        "import datetime, json, sys, nbclient, nbformat\n"
+        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+        "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=True,\n"
+        "                        resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
+        "t = lambda s: datetime.datetime.fromisoformat(s.replace('Z', '+00:00'))\n"
+        "times = [(t(e['shell.execute_reply']) - t(e['iopub.execute_input'])).total_seconds()\n"
+        "         for c in nb.cells if c.cell_type == 'code' for e in [c.metadata.get('execution', {})]\n"
+        "         if 'iopub.execute_input' in e and 'shell.execute_reply' in e]\n"
+        "print(json.dumps({'slowest_cell_s': max(times)}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(notebook), str(notebook.parent)],
+                          env={**_env(), "NBGRADER_EXECUTION": "autograde"}, capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_autograde(notebook: Path, jobs: int) -> dict[str, float]:
+    """Autograde four copies of the solution with ``jobs`` students at a time; seconds each, and scores."""
     chapter = notebook.parent.name
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp)
         shutil.copytree(notebook.parent, course / "solutions" / chapter)
         shutil.copy(ROOT / "nbgrader_config.py", course)
-        nbgrader = str(BIN / "nbgrader")
         quiet = dict(cwd=course, env=_env(), capture_output=True, text=True, check=True)
-        subprocess.run([nbgrader, "generate_assignment", chapter, "--force"], **quiet)
+        subprocess.run([str(BIN / "nbgrader"), "generate_assignment", chapter, "--force"], **quiet)
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
         for student in STUDENTS:
             folder = course / "submitted" / student / chapter
             folder.mkdir(parents=True)
             shutil.copy(notebook, folder)
             (folder / "timestamp.txt").write_text(stamp)
-        # `nbgrader autograde` adds the students to the gradebook itself (Autograde.create_student).
         start = time.perf_counter()
-        subprocess.run([nbgrader, "autograde", chapter], **quiet)
+        subprocess.run([sys.executable, "-m", "course_grading", "autograde", chapter, "--jobs", str(jobs)], **quiet)
         per_submission = (time.perf_counter() - start) / len(STUDENTS)
 
         from nbgrader.api import Gradebook
@@ -84,6 +106,11 @@ def measure_autograde(notebook: Path) -> dict[str, float]:
             subs = [gradebook.find_submission(chapter, s) for s in STUDENTS]
             scores = sorted({(s.score, s.max_score) for s in subs})
     return {"autograde_s": per_submission, "score": scores}
+
+
+def class_hours(seconds_each: float, students: int, loops: int = 5) -> float:
+    """Hours to grade ``students`` at ``seconds_each``, plus ``loops`` infinite loops at the cell timeout."""
+    return (students * seconds_each + loops * CELL_TIMEOUT_S) / 3600
 
 
 def _versions() -> str:
@@ -98,14 +125,22 @@ def _versions() -> str:
 
 def main() -> None:
     """Benchmark every solution notebook and write BENCHMARKS.md."""
-    rows = []
+    rows, throughput = [], []
     for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
         name = notebook.relative_to(ROOT)
         print(f"running {name} ...", flush=True)
         run = measure_run(notebook)
         print(f"  run: {run['wall_s']:.1f} s, peak {run['peak_mib']:.0f} MiB; autograding ...", flush=True)
-        grade = measure_autograde(notebook)
-        print(f"  autograde: {grade['autograde_s']:.1f} s per submission, scores {grade['score']}", flush=True)
+        cells = measure_cells(notebook)
+        grade = measure_autograde(notebook, jobs=1)
+        print(f"  slowest cell {cells['slowest_cell_s']:.1f} s; autograde: {grade['autograde_s']:.1f} s per "
+              f"submission, scores {grade['score']}", flush=True)
+        par = measure_autograde(notebook, jobs=2)
+        print(f"  autograde --jobs 2: {par['autograde_s']:.1f} s per submission", flush=True)
+        throughput.append(
+            f"| `{name}` | {cells['slowest_cell_s']:.1f} | {60 / grade['autograde_s']:.1f} | "
+            f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
+            f"{class_hours(par['autograde_s'], 2000):.1f} |")
         ok = (run["wall_s"] <= RUN_BUDGET_S and run["peak_mib"] <= MEMORY_BUDGET_MIB
               and grade["autograde_s"] <= AUTOGRADE_BUDGET_S)
         score = ", ".join(f"{a:g}/{b:g}" for a, b in grade["score"])
@@ -131,8 +166,21 @@ def main() -> None:
         "",
         "*run*: the solution notebook executed top to bottom in a fresh kernel, full training;"
         " peak memory is the kernel's maximum resident set size.",
-        f"*autograde*: `nbgrader autograde` on {len(STUDENTS)} copies of the solution (training shortened by"
-        " `NBGRADER_EXECUTION`), total time divided by the number of submissions.",
+        f"*autograde*: `python -m course_grading autograde` (sandboxed) on {len(STUDENTS)} copies of the solution"
+        " (training shortened by `NBGRADER_EXECUTION`), one student at a time, total time divided by the number"
+        " of submissions.",
+        "",
+        "## Autograding",
+        "",
+        "| notebook | slowest cell when graded (s) | submissions per minute, one at a time | "
+        "submissions per minute, `--jobs 2` | hours for 200 students, `--jobs 2` | "
+        "hours for 2,000 students, `--jobs 2` |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *throughput,
+        "",
+        f"The hours add five infinite loops, each stopped by the per-cell timeout ({CELL_TIMEOUT_S} s,"
+        " `c.Execute.timeout`), to the measured seconds per submission; the slowest cell is the"
+        " solution run with `NBGRADER_EXECUTION` set, as the grader runs it.",
         "",
     ])
     (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
