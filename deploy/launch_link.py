@@ -1,0 +1,54 @@
+"""Print the link that opens a chapter on the course's hub, pulling the repository with nbgitpuller.
+
+    python deploy/launch_link.py --hub https://hub.example.edu --repo https://github.com/OWNER/REPO
+
+The link has the form
+
+    https://HUB/hub/user-redirect/git-pull?repo=<repo URL>&branch=main&urlpath=lab/tree/<folder>/chapters/01-rnn-anatomy/rnn_anatomy.ipynb
+
+where <folder> is the last part of the repository URL (nbgitpuller's default target folder in the
+student's home). The first click clones the repository into the student's home; later clicks pull
+new commits and merge them with the student's edits (nbgitpuller never overwrites a changed file).
+"""
+
+from __future__ import annotations
+
+import argparse
+from urllib.parse import urlencode
+
+DEFAULT_NOTEBOOK = "chapters/01-rnn-anatomy/rnn_anatomy.ipynb"
+
+
+def repo_folder(repo: str) -> str:
+    """The folder nbgitpuller clones ``repo`` into, relative to the student's home."""
+    return repo.rstrip("/").split("/")[-1]
+
+
+def launch_link(hub: str, repo: str, branch: str = "main", notebook: str = DEFAULT_NOTEBOOK) -> str:
+    """Return the nbgitpuller link that opens ``notebook`` (a path inside the repository) in JupyterLab.
+
+    ``hub`` is the hub's public URL (``https://hub.example.edu``, with a base path if it has one);
+    ``repo`` is the repository's clone URL.
+    """
+    repo = repo.rstrip("/")  # nbgitpuller's clone and its redirect must agree on the folder name
+    query = urlencode({
+        "repo": repo,
+        "branch": branch,
+        "urlpath": f"lab/tree/{repo_folder(repo)}/{notebook.lstrip('/')}",
+    })
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: print the link."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hub", required=True, help="the hub's public URL, e.g. https://hub.example.edu")
+    parser.add_argument("--repo", required=True, help="the course repository's clone URL")
+    parser.add_argument("--branch", default="main")
+    parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"path in the repository (default {DEFAULT_NOTEBOOK})")
+    args = parser.parse_args(argv)
+    print(launch_link(args.hub, args.repo, args.branch, args.notebook))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,440 @@
+"""The instructor's whole workflow on a real JupyterHub: deploy/jupyterhub_config.py in test mode.
+
+The slow test starts the hub and configurable-http-proxy on loopback (free ports, state in a
+temporary folder) with deploy/run_hub.py, as `make hub` does, and then, over HTTP:
+
+1. the instructor generates and releases Chapter 1 into the exchange (`nbgrader` in their course
+   directory, configured like their single-user server: deploy/jupyter/instructor + common);
+2. the hub's REST API (an admin service token from the configuration) starts the servers of
+   ``student`` and ``instructor`` and gives each an API token; the group decides the tools: the
+   instructor's server has the formgrader (server extension and lab plugin), the student's not;
+3. the student logs in on the hub's login page and opens the nbgitpuller launch link (the
+   chapters are cloned into their home); with their token they fetch Chapter 1 through nbgrader's
+   assignment-list endpoints, write the instructor's answers into the fetched notebook's answer
+   cells, save it with the contents API (the "worked" notebook) and submit it;
+4. the instructor collects and autogrades it (see ``autograde``), and the gradebook holds full marks;
+5. the servers and the hub are stopped, and no process they started is left.
+
+The phases' wall times and the resident memory of the single-user servers and of autograding
+are printed (pytest -s shows them). The test skips only where Node.js or npm is missing; it
+installs configurable-http-proxy with `npm ci --prefix deploy` if the set-up has not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import nbformat
+import psutil
+import pytest
+import requests
+from nbgrader.api import Gradebook
+from traitlets.config.loader import PyFileConfigLoader
+
+from nbutils import BIN, ROOT, grade_id, is_solution, is_test, nbgrader_meta, quiet_env, read, run
+
+DEPLOY = ROOT / "deploy"
+sys.path.insert(0, str(DEPLOY))
+from launch_link import launch_link, repo_folder  # noqa: E402
+
+COURSE = "rnns-for-nlp"
+CHAPTER = "01-rnn-anatomy"
+NOTEBOOK = "rnn_anatomy.ipynb"
+SOLUTION = ROOT / "solutions" / CHAPTER / NOTEBOOK
+CHP = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
+ADMIN_TOKEN = "course-admin-" + os.urandom(16).hex()
+# The nbgrader lab plugins students do not get (deploy/jupyter/student/labconfig/page_config.json).
+STUDENT_ONLY_OFF = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment"}
+
+
+def autograde(course: Path, chapter: str, student: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The course's grading command, run by the instructor in their course directory.
+
+    ``[str(BIN / "nbgrader"), "autograde"]`` would grade without the course's sandbox and checks.
+    """
+    command = [sys.executable, "-m", "course_grading", "autograde"]
+    return run([*command, chapter, "--student", student], course, env, timeout=600)
+
+
+# --- Fast checks of the configuration ---------------------------------------------------------------------------
+
+def _load_hub_config(tmp_path, monkeypatch, **env):
+    monkeypatch.setenv("COURSE_HUB_STATE", str(tmp_path / "state"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    loader = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY))
+    return loader.load_config()
+
+
+def test_hub_config_test_mode(tmp_path, monkeypatch):
+    config = _load_hub_config(tmp_path, monkeypatch, COURSE_HUB_MODE="test")
+    assert config.JupyterHub.bind_url == "http://127.0.0.1:8000"
+    assert config.JupyterHub.hub_ip == "127.0.0.1" and config.Spawner.ip == "127.0.0.1"
+    assert config.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
+    assert config.JupyterHub.authenticator_class == "dummy"
+    assert config.JupyterHub.spawner_class == "simple"
+    assert config.JupyterHub.load_groups == {"instructors": {"users": ["instructor"]},
+                                             "students": {"users": ["student"]}}
+    assert config.Spawner.mem_limit == "2G"
+    assert str(tmp_path / "state") in config.JupyterHub.db_url
+
+
+def test_hub_config_production_mode(tmp_path, monkeypatch):
+    config = _load_hub_config(tmp_path, monkeypatch, COURSE_HUB_MODE="production",
+                              COURSE_INSTRUCTORS="ada, grace", COURSE_STUDENTS="alan\nbarbara  edsger")
+    assert config.JupyterHub.bind_url == "http://127.0.0.1:8000"  # loopback unless told otherwise
+    assert config.JupyterHub.authenticator_class == "pam"
+    assert config.Authenticator.allowed_users == {"ada", "grace", "alan", "barbara", "edsger"}
+    assert config.JupyterHub.load_groups["instructors"] == {"users": ["ada", "grace"]}
+    assert config.JupyterHub.load_groups["students"] == {"users": ["alan", "barbara", "edsger"]}
+    assert "allow_all" not in config.Authenticator
+
+
+def test_singleuser_config_has_the_course_id():
+    """deploy/jupyter/common/nbgrader_config.py and the repository's nbgrader_config.py name the same course."""
+    ids = [PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config().CourseDirectory.course_id
+           for folder in [ROOT, DEPLOY / "jupyter" / "common"]]
+    assert ids == [COURSE, COURSE]
+
+
+def test_launch_link():
+    link = launch_link("https://hub.example.edu/", "https://github.com/someone/rnns-for-nlp/")
+    assert link == ("https://hub.example.edu/hub/user-redirect/git-pull?"
+                    "repo=https%3A%2F%2Fgithub.com%2Fsomeone%2Frnns-for-nlp&branch=main&"
+                    "urlpath=lab%2Ftree%2Frnns-for-nlp%2Fchapters%2F01-rnn-anatomy%2Frnn_anatomy.ipynb")
+    assert (DEPLOY.parent / "chapters" / CHAPTER / NOTEBOOK).is_file()
+    assert repo_folder("https://example.org/course.git") == "course.git"  # what nbgitpuller clones into
+    proc = subprocess.run([sys.executable, str(DEPLOY / "launch_link.py"), "--hub", "https://h", "--repo",
+                           "https://g/r", "--branch", "dev"], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == launch_link("https://h", "https://g/r", "dev")
+
+
+# --- The whole workflow on a running hub ------------------------------------------------------------------------
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def _ensure_proxy() -> None:
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("Node.js and npm are needed for configurable-http-proxy (JupyterHub's proxy); "
+                    "install them, then `npm ci --prefix deploy`")
+    if not CHP.exists():
+        proc = subprocess.run(["npm", "ci", "--prefix", str(DEPLOY), "--no-audit", "--no-fund"],
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0 and CHP.exists(), f"npm ci --prefix deploy failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+class Phases:
+    """Wall time per phase of the workflow, printed at the end with the total wall time."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.times: list[tuple[str, float]] = []
+
+    @contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.times.append((name, time.perf_counter() - start))
+
+    def report(self) -> str:
+        width = max(len(name) for name, _ in self.times)
+        lines = [f"  {name:<{width}}  {seconds:6.1f} s" for name, seconds in self.times]
+        total = time.perf_counter() - self.start
+        return "\n".join(["hub workflow phases (wall time):", *lines, f"  {'total':<{width}}  {total:6.1f} s"])
+
+
+class PeakMemory:
+    """The largest summed resident memory of this process's children (not the hub's tree), sampled every 0.1 s."""
+
+    def __init__(self, exclude: int) -> None:
+        self.exclude = exclude
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.1):
+            total = 0
+            for child in me.children(recursive=False):
+                if child.pid == self.exclude:
+                    continue
+                try:
+                    total += sum(p.memory_info().rss for p in [child, *child.children(recursive=True)])
+                except psutil.Error:
+                    pass
+            self.peak_mib = max(self.peak_mib, total / 2**20)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _wait(condition, timeout: float, what: str, log: Path | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
+    pytest.fail(f"timed out after {timeout} s waiting for {what}\n{tail}")
+
+
+def _hub_up(url: str):
+    try:
+        return requests.get(f"{url}/hub/api/", timeout=2).ok
+    except requests.ConnectionError:
+        return False
+
+
+def _server_process(processes: list[psutil.Process], user: str) -> psutil.Process:
+    for proc in processes:
+        try:
+            if proc.environ().get("JUPYTERHUB_USER") == user and "singleuser" in " ".join(proc.cmdline()):
+                return proc
+        except psutil.Error:
+            continue
+    raise LookupError(f"no single-user server process for {user}")
+
+
+def _remember(processes: list[psutil.Process], hub: subprocess.Popen) -> None:
+    """Add the hub's descendants (proxy, single-user servers) not yet in ``processes``."""
+    try:
+        processes += [p for p in psutil.Process(hub.pid).children(recursive=True) if p not in processes]
+    except psutil.NoSuchProcess:
+        pass
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _make_pull_origin(tmp: Path, env: dict[str, str]) -> Path:
+    """A git repository with the student chapters and the data on branch main, as on the course's host."""
+    origin = tmp / "origin" / COURSE
+    (origin / "chapters").mkdir(parents=True)
+    shutil.copytree(ROOT / "chapters" / CHAPTER, origin / "chapters" / CHAPTER)
+    shutil.copytree(ROOT / "data", origin / "data")
+    git_env = {**env, "GIT_AUTHOR_NAME": "Course", "GIT_AUTHOR_EMAIL": "course@example.org",
+               "GIT_COMMITTER_NAME": "Course", "GIT_COMMITTER_EMAIL": "course@example.org"}
+    for args in (["init", "--quiet", "--initial-branch=main"], ["add", "."], ["commit", "--quiet", "-m", "chapters"]):
+        run(["git", *args], origin, git_env)
+    return origin
+
+
+@pytest.mark.slow
+def test_hub_release_fetch_submit_collect_autograde(tmp_path):
+    _ensure_proxy()
+    phases = Phases()
+    env = quiet_env(tmp_path)
+    env.pop("COURSE_DATA_DIR", None)
+    port, api_port, proxy_api_port = _free_ports(3)
+    url = f"http://127.0.0.1:{port}"
+    state = tmp_path / "hub"
+    homes = state / "home"
+    exchange = state / "exchange"
+
+    # The instructor's course directory: the course's nbgrader_config.py and the Chapter 1 source.
+    instructor_home = homes / "instructor"
+    course = instructor_home / COURSE
+    shutil.copytree(ROOT / "solutions" / CHAPTER, course / "solutions" / CHAPTER)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    # The instructor's shell on the hub: what deploy/jupyterhub_config.py gives their server.
+    instructor_env = {**env, "HOME": str(instructor_home), "COURSE_EXCHANGE_ROOT": str(exchange),
+                      "JUPYTER_CONFIG_PATH": os.pathsep.join(str(DEPLOY / "jupyter" / d) for d in ["instructor", "common"])}
+    nbgrader = str(BIN / "nbgrader")
+
+    hub_env = {**env, "HOME": str(tmp_path / "hub-home"), "COURSE_HUB_ADMIN_TOKEN": ADMIN_TOKEN,
+               "COURSE_INSTRUCTORS": "instructor", "COURSE_STUDENTS": "student"}
+    log = tmp_path / "hub.log"
+    started: list[psutil.Process] = []  # every process the hub started, checked at the end
+    with open(log, "w") as log_file:
+        hub = subprocess.Popen([sys.executable, str(DEPLOY / "run_hub.py"), "--state", str(state), "--port", str(port),
+                                "--api-port", str(api_port), "--proxy-api-port", str(proxy_api_port)],
+                               env=hub_env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        admin = requests.Session()
+        admin.headers["Authorization"] = f"token {ADMIN_TOKEN}"
+        api = f"{url}/hub/api"
+
+        # The instructor releases Chapter 1 while the hub starts and spawns: nothing on the hub waits for it
+        # but the student's fetch. Each `nbgrader` command spends seconds importing before it does anything.
+        def release():
+            start = time.perf_counter()
+            run([nbgrader, "generate_assignment", CHAPTER, "--force"], course, instructor_env)
+            run([nbgrader, "release_assignment", CHAPTER], course, instructor_env)
+            return time.perf_counter() - start
+
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            released = pool.submit(release)
+            with phases("hub start"):
+                _wait(lambda: hub.poll() is not None or _hub_up(url), 60, "the hub", log)
+                assert hub.poll() is None, log.read_text()[-6000:]
+                _remember(started, hub)  # the proxy
+
+            with phases("spawn (student and instructor, in parallel)"):
+                posts = [pool.submit(admin.post, f"{api}/users/{user}/server", timeout=60)
+                         for user in ["student", "instructor"]]
+                for response in (post.result() for post in posts):
+                    assert response.status_code in (201, 202), response.text
+
+                def ready():
+                    models = [admin.get(f"{api}/users/{user}", timeout=10).json() for user in ["student", "instructor"]]
+                    return all(m["servers"].get("", {}).get("ready") for m in models)
+
+                _wait(ready, 120, "the single-user servers", log)
+                tokens = {user: admin.post(f"{api}/users/{user}/tokens", json={"note": "tests/test_hub.py"},
+                                           timeout=30).json()["token"] for user in ["student", "instructor"]}
+                _remember(started, hub)
+
+            with phases("release (instructor): waiting for it"):
+                release_seconds = released.result()
+            phases.times.append(("release (instructor), ran beside hub start + spawn", release_seconds))
+            assert (exchange / COURSE / "outbound" / CHAPTER / NOTEBOOK).is_file()
+
+        student = requests.Session()
+        student.headers["Authorization"] = f"token {tokens['student']}"
+        server = f"{url}/user/student"
+        # Groups decide the tools: the formgrader for instructors only, server and lab extension alike.
+        assert student.get(f"{server}/formgrader", timeout=30).status_code == 404
+        instructor_page = requests.get(f"{url}/user/instructor/formgrader", timeout=30,
+                                       headers={"Authorization": f"token {tokens['instructor']}"})
+        assert instructor_page.status_code == 200, instructor_page.text[:2000]
+        assert _disabled_lab_extensions(student, f"{server}/lab") >= STUDENT_ONLY_OFF
+        assert not _disabled_lab_extensions(requests.Session(), f"{url}/user/instructor/lab",
+                                            tokens["instructor"]) & STUDENT_ONLY_OFF
+
+        with phases("launch link (nbgitpuller)"):
+            origin = _make_pull_origin(tmp_path, env)
+            repo = origin.as_uri()
+            link = launch_link(url, repo)
+            # The student clicks the link in a browser: the hub's login form (DummyAuthenticator), then
+            # /hub/user-redirect/ sends them to their own server's /git-pull page (OAuth in between).
+            browser = requests.Session()
+            browser.get(f"{url}/hub/login", timeout=30)
+            login = browser.post(f"{url}/hub/login", timeout=60, data={
+                "username": "student", "password": "any", "_xsrf": browser.cookies.get("_xsrf", "")})
+            assert login.ok and "/hub/login" not in login.url, (login.status_code, login.url)
+            page = browser.get(link, timeout=60)
+            assert page.ok and "/user/student/git-pull?" in page.url, (page.status_code, page.url)
+            pull = student.get(f"{server}/git-pull/api?" + urlencode({"repo": repo, "branch": "main"}),
+                               timeout=120, stream=True)
+            events = [json.loads(line[len("data: "):]) for line in pull.iter_lines(decode_unicode=True)
+                      if line.startswith("data: ")]
+            assert events and events[-1]["phase"] == "finished", events[-3:]
+            target = link.split("urlpath=lab%2Ftree%2F")[1].replace("%2F", "/")
+            assert student.get(f"{server}/api/contents/{target}", timeout=30).ok, target
+
+        with phases("fetch"):
+            body = {"course_id": COURSE, "assignment_id": CHAPTER}
+            listing = student.post(f"{server}/assignments/fetch", json=body, timeout=120).json()
+            assert listing["success"], listing
+            (fetched,) = [a for a in listing["value"] if a["status"] == "fetched" and a["assignment_id"] == CHAPTER]
+            path = f"{fetched['path']}/{NOTEBOOK}"
+            released = student.get(f"{server}/api/contents/{path}", timeout=30).json()
+            assert released["type"] == "notebook"
+            assert "NotImplementedError" in json.dumps(released["content"])  # the student version: stubs
+
+        with phases("submit"):
+            # The worked notebook: the fetched one, every answer cell holding the instructor's solution.
+            answers = {grade_id(c): c.source for c in read(SOLUTION).cells if is_solution(c)}
+            worked = nbformat.from_dict(released["content"])
+            answered = [cell for cell in worked.cells if grade_id(cell) in answers]
+            for cell in answered:
+                cell.source = answers[grade_id(cell)]
+            assert len(answered) == len(answers) > 0
+            saved = student.put(f"{server}/api/contents/{path}", timeout=60,
+                                json={"type": "notebook", "format": "json", "content": worked})
+            assert saved.ok, saved.text
+            submitted = student.post(f"{server}/assignments/submit", json=body, timeout=120).json()
+            assert submitted["success"], submitted
+            inbound = list((exchange / COURSE / "inbound").glob(f"student+{CHAPTER}+*"))
+            assert len(inbound) == 1 and (inbound[0] / NOTEBOOK).is_file()
+            rss = {user: _server_process(started, user).memory_info().rss / 2**20 for user in ["student", "instructor"]}
+            print(f"\nsingle-user server resident memory: student {rss['student']:.0f} MiB after fetch and submit, "
+                  f"instructor {rss['instructor']:.0f} MiB")
+
+        with phases("collect + autograde"):
+            run([nbgrader, "collect", CHAPTER], course, instructor_env)
+            assert (course / "submitted" / "student" / CHAPTER / NOTEBOOK).is_file()
+            with PeakMemory(exclude=hub.pid) as grading:
+                autograde(course, CHAPTER, "student", instructor_env)
+            print(f"autograde peak resident memory (the grading command and its kernel): {grading.peak_mib:.0f} MiB")
+            total = sum(nbgrader_meta(c)["points"] for c in read(SOLUTION).cells if is_test(c))
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+                submission = gradebook.find_submission(CHAPTER, "student")
+                assert total > 0 and submission.max_score == pytest.approx(total)
+                assert submission.score == pytest.approx(total), f"{submission.score}/{total}"
+
+        _remember(started, hub)
+        with phases("shutdown"):
+            for user in ["student", "instructor"]:
+                assert admin.delete(f"{api}/users/{user}/server", timeout=60).status_code in (202, 204)
+            _wait(lambda: not any(_alive(p) for p in started if "singleuser" in " ".join(_cmdline(p))), 60,
+                  "the single-user servers to stop", log)
+            hub.send_signal(signal.SIGTERM)
+            hub.wait(timeout=60)
+            _wait(lambda: not any(_alive(p) for p in started), 30, "every process the hub started to exit", log)
+        print(phases.report())
+    finally:
+        if hub.poll() is None:  # the test failed before its shutdown: stop the hub the same way
+            _remember(started, hub)
+            hub.send_signal(signal.SIGTERM)
+            try:
+                hub.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(hub.pid, signal.SIGKILL)
+                hub.wait()
+            time.sleep(2)
+        leftovers = [p for p in started if _alive(p)]
+        for proc in leftovers:
+            proc.kill()
+    assert hub.returncode is not None
+    assert not leftovers, f"processes left running: {[_cmdline(p) for p in leftovers]}"
+
+
+def _disabled_lab_extensions(session: requests.Session, lab_url: str, token: str | None = None) -> set[str]:
+    """The JupyterLab plugins a server disables, from the page config of its /lab page."""
+    headers = {"Authorization": f"token {token}"} if token else {}
+    page = session.get(lab_url, headers=headers, timeout=30)
+    assert page.ok, page.status_code
+    start = page.text.index('<script id="jupyter-config-data" type="application/json">')
+    text = page.text[page.text.index(">", start) + 1:page.text.index("</script>", start)]
+    disabled = json.loads(text).get("disabledExtensions", [])
+    return {name for name in disabled if disabled[name]} if isinstance(disabled, dict) else set(disabled)
+
+
+def _cmdline(proc: psutil.Process) -> list[str]:
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
