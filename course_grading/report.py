@@ -162,8 +162,9 @@ def _fmt(value: float) -> str:
 
 def _exercise_table(stats: list[ExerciseStats]) -> list[list[str]]:
     header = ["exercise", "mean", "max", "mean %", "full marks"]
-    body = [[s.exercise, _fmt(s.mean), _fmt(s.max_points), f"{100 * s.mean / s.max_points:.0f}%" if s.max_points else "-",
-             f"{100 * s.full_share:.0f}%"] for s in stats]
+    body = [[s.exercise, _fmt(s.mean), _fmt(s.max_points),
+             f"{100 * s.mean / s.max_points:.0f}%" if s.max_points else "-", f"{100 * s.full_share:.0f}%"]
+            for s in stats]
     return [header] + body
 
 

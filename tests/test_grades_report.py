@@ -124,8 +124,8 @@ def test_html_is_self_contained(report):
 
 def test_command_line(course, tmp_path):
     out = tmp_path / "elsewhere"
-    proc = subprocess.run([sys.executable, "-m", "course_grading.report", "--course-dir", str(course), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "course_grading.report", "--course-dir", str(course), "--out", str(out)]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["grades.csv", "hw1-scores.png", "hw2-scores.png",
                                                      "report.html", "report.md"]
