@@ -195,7 +195,7 @@ roles: list[dict] = []
 if os.environ.get("COURSE_HUB_ADMIN_TOKEN"):
     services.append({"name": "course-admin", "api_token": os.environ["COURSE_HUB_ADMIN_TOKEN"]})
     roles.append({"name": "course-admin", "services": ["course-admin"],
-                  "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "access:servers"]})
+                  "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens"]})
 try:  # Stop servers idle for an hour, if jupyterhub-idle-culler is installed (Z2JH has it built in).
     import jupyterhub_idle_culler  # noqa: F401
 except ImportError:
