@@ -1,7 +1,8 @@
 # Two commands set up everything on a fresh machine:
 #   make book   create .venv (if missing or requirements changed), install, build the site
 #   make test   same set-up, then the whole test suite
-# Also: make release (chapters/ from solutions/), make lab (JupyterLab + nbgrader), make bench.
+# Also: make release (chapters/ from solutions/), make lab (JupyterLab + nbgrader), make bench,
+#   make grades (grade report), make hub (the course's JupyterHub on this machine).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 # Notebooks must draw with Jupyter's inline backend, so no MPLBACKEND may leak in.
 unexport MPLBACKEND
 
-.PHONY: all venv book test release lab bench clean
+.PHONY: all venv book test release lab bench grades clean sandbox-check
 
 all: book
 
@@ -38,14 +39,23 @@ book: $(STAMP)
 # solution notebooks (tests/conftest.py decides what runs together); TEST_JOBS=0 runs
 # everything in one process. The 30 slowest tests are listed at the end.
 TEST_JOBS ?= 2
-test: $(STAMP)
+test: $(STAMP) sandbox-check
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=30
+
+# The grading sandbox (course_grading.sandbox) needs bubblewrap, a system package.
+sandbox-check:
+	@command -v bwrap >/dev/null 2>&1 || { echo "bubblewrap is missing: the grading sandbox and its tests need it."; \
+		echo "Install it with: sudo apt-get install bubblewrap   (Debian/Ubuntu; .ci/run does this in CI)"; exit 1; }
 
 release: $(STAMP)
 	$(BIN)/python scripts/release.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+
+# The grade report from gradebook.db: grades/grades.csv, grades/report.html, grades/report.md.
+grades: $(STAMP)
+	$(BIN)/python -m course_grading.report --course-dir . --out grades
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -165,12 +165,15 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
         return Result(student, FAILED, reason=f"nbgrader exited {code}: {tail[-300:]}", edited=edited,
                       seconds=time.perf_counter() - start)
     notes = list(check.notes)
-    if code != 0:
-        notes.append(f"nbgrader exited {code}; see {log.relative_to(course)}")
+    if code != 0:  # failing tests do not make nbgrader fail: a kernel that died or hung does
+        tail = " | ".join(text.strip().splitlines()[-2:])[-200:]
+        notes.append(f"nbgrader exited {code} ({tail}); see {log.relative_to(course)}")
     if flags:
         _flag(db_url, assignment, student, flags)
         return Result(student, NEEDS_REVIEW, 0.0, max_score, "; ".join(flags + notes), edited,
                       time.perf_counter() - start)
+    if code != 0:
+        return Result(student, FAILED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
     return Result(student, GRADED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
 
 
