@@ -2,19 +2,21 @@
 #   make book   create .venv (if missing or requirements changed), install, build the site
 #   make test   same set-up, then the whole test suite
 # Also: make release (chapters/ from solutions/), make lab (JupyterLab + nbgrader), make bench,
-#   make grades (grade report), make hub (the course's JupyterHub on this machine).
+#   make grades (grade report), make hub (the course's JupyterHub on 127.0.0.1, test mode).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+# configurable-http-proxy (Node.js), the proxy of the course's JupyterHub (make hub, tests/test_hub.py).
+CHP    := deploy/node_modules/.bin/configurable-http-proxy
 
 # nbgrader calls `alembic`, and notebooks start `python` kernels: both must be the venv's.
 export PATH := $(BIN):$(PATH)
 # Notebooks must draw with Jupyter's inline backend, so no MPLBACKEND may leak in.
 unexport MPLBACKEND
 
-.PHONY: all venv book test release lab bench grades clean sandbox-check
+.PHONY: all venv book test release lab bench grades clean sandbox-check hub
 
 all: book
 
@@ -28,7 +30,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-venv: $(STAMP)
+# Without npm the set-up goes on; make hub then says what is missing and tests/test_hub.py skips.
+$(CHP): deploy/package.json deploy/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix deploy --no-audit --no-fund && touch $(CHP); \
+	else echo "npm is missing: configurable-http-proxy not installed (make hub and tests/test_hub.py need Node.js)"; fi
+
+venv: $(STAMP) $(CHP)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build .
@@ -39,7 +46,7 @@ book: $(STAMP)
 # solution notebooks (tests/conftest.py decides what runs together); TEST_JOBS=0 runs
 # everything in one process. The 30 slowest tests are listed at the end.
 TEST_JOBS ?= 2
-test: $(STAMP) sandbox-check
+test: $(STAMP) sandbox-check $(CHP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=30
 
 # The grading sandbox (course_grading.sandbox) needs bubblewrap, a system package.
@@ -49,6 +56,13 @@ sandbox-check:
 
 release: $(STAMP)
 	$(BIN)/python scripts/release.py
+
+# The course's JupyterHub in test mode on http://127.0.0.1:$(HUB_PORT)/ (docs/instructor/hub.md):
+# log in as `instructor` (formgrader) or `student`. HUB_ARGS go to deploy/run_hub.py.
+HUB_PORT ?= 8000
+HUB_ARGS ?=
+hub: $(STAMP) $(CHP)
+	$(BIN)/python deploy/run_hub.py --port $(HUB_PORT) $(HUB_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
