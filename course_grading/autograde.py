@@ -8,9 +8,9 @@ and every folder under ``submitted/``):
    file that is not a notebook gets 0 and a reason without running anything;
 2. :mod:`course_grading.tamper`: answers that rebind the test helpers, patch NumPy or
    PyTorch, or reach for the file system are flagged "needs review";
-3. ``nbgrader autograde ASSIGNMENT --student S``, its kernel in the sandbox of
-   :mod:`course_grading.sandbox`; a crash or a hang of one student's run is that student's
-   "grading failed", and the batch goes on;
+3. ``nbgrader autograde ASSIGNMENT --student S --force`` through nbgrader's API, in one of
+   ``--jobs`` worker processes, the kernel in the sandbox of :mod:`course_grading.sandbox`;
+   an error of one student's run is that student's "grading failed", and the batch goes on;
 4. a flagged submission gets a manual score of 0 on every grade cell with the reasons as a
    comment, which nbgrader's export, feedback and formgrader all show.
 
@@ -21,13 +21,16 @@ to ``grades/logs/ASSIGNMENT/STUDENT.log``.
 
 from __future__ import annotations
 
+import atexit
 import csv
+import multiprocessing
 import os
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +43,6 @@ from course_grading.submission import (FAILED, GRADED, NEEDS_REVIEW, Precheck, e
 
 #: nbgrader's log lines that say nothing here (see course_grading.submission).
 NOISE = ("Checksum for grade cell", "checksum has changed", "Checksum for")
-#: How long one student's whole run may take, whatever the per-cell timeout.
-STUDENT_TIMEOUT = 900
 COLUMNS = ["student_id", "status", "score", "max_score", "reason", "edited_cells", "seconds"]
 
 
@@ -74,46 +75,53 @@ def roster(course: Path, assignment: str, db_url: str) -> list[str]:
     return sorted(names)
 
 
-def nbgrader_argv(assignment: str, student: str, socket_dir: Path | None, extra: list[str]) -> list[str]:
-    """The ``nbgrader autograde`` command for one student (sandboxed unless ``socket_dir`` is None)."""
-    argv = [str(Path(sys.executable).parent / "nbgrader"), "autograde", assignment, "--student", student,
-            "--force", "--Autograde.create_student=True"]
-    if socket_dir is not None:
-        argv += [f"--Execute.kernel_name={sandbox.KERNEL_NAME}", "--KernelManager.transport=ipc",
-                 f"--KernelManager.ip={socket_dir / 'kernel'}",
-                 f"--KernelManager.connection_file={socket_dir / 'kernel.json'}"]
-    return argv + extra
+class _Worker:
+    """nbgrader's API in one process, configured once: it grades one student per call."""
 
+    api = None
+    course: Path
 
-def run_nbgrader(course: Path, assignment: str, student: str, use_sandbox: bool, log: Path,
-                 extra: list[str]) -> tuple[int, str]:
-    """Run nbgrader for one student; return its exit code and its log without the noise."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # nbgrader runs `alembic`
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        socket_dir = None
+    @classmethod
+    def start(cls, course: str, use_sandbox: bool) -> None:
+        """Load ``nbgrader_config.py`` and, with the sandbox, a private kernel spec and socket folder."""
+        from nbgrader.apps import NbGrader, NbGraderAPI  # slow imports: once per worker
+
+        cls.course = Path(course)
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
+        app = NbGrader()
+        app.config_file_paths.insert(0, course)
+        app.load_config_file()
+        config = app.config
+        config.CourseDirectory.root = course
         if use_sandbox:
-            socket_dir = Path(tmp) / "sock"
-            socket_dir.mkdir()
-            notebook_dir = (course / "autograded" / student / assignment).resolve()
-            sandbox.write_kernelspec(Path(tmp) / "share", notebook_dir, socket_dir)
-            env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(tmp) / "share"), env.get("JUPYTER_PATH")]))
-            env["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
-        argv = nbgrader_argv(assignment, student, socket_dir, extra)
-        for attempt in range(3):  # parallel runs share gradebook.db: SQLite may be busy for a moment
-            try:
-                proc = subprocess.run(argv, cwd=course, env=env, capture_output=True, text=True,
-                                      timeout=STUDENT_TIMEOUT)
-                code, text = proc.returncode, proc.stdout + proc.stderr
-            except subprocess.TimeoutExpired:
-                code, text = -1, f"nbgrader did not finish in {STUDENT_TIMEOUT} s"
+            tmp = Path(tempfile.mkdtemp(prefix="grade-"))
+            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+            sandbox.write_kernelspec(tmp / "share")
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share"),
+                                                                       os.environ.get("JUPYTER_PATH")]))
+            os.environ["JUPYTER_RUNTIME_DIR"] = str(tmp)
+            os.environ["COURSE_SANDBOX_ROOT"] = str(cls.course / "autograded")
+            config.Execute.kernel_name = sandbox.KERNEL_NAME
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = str(tmp / "kernel")
+            config.KernelManager.connection_file = str(tmp / "kernel.json")
+        cls.api = NbGraderAPI(config=config)
+
+    @classmethod
+    def grade(cls, assignment: str, student: str) -> tuple[bool, str]:
+        """``nbgrader autograde ASSIGNMENT --student STUDENT --force``: success, and the log."""
+        for attempt in range(3):  # parallel workers share gradebook.db: SQLite may be busy for a moment
+            result = cls.api.autograde(assignment, student, force=True, create=True)
+            text = result.get("log", "") + result.get("error", "")
             if "database is locked" not in text:
                 break
             time.sleep(1 + attempt)
-    kept = "\n".join(line for line in text.splitlines() if not any(n in line for n in NOISE))
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(kept + "\n", encoding="utf-8")
-    return code, kept
+        kept = "\n".join(line for line in text.splitlines() if not any(n in line for n in NOISE))
+        return bool(result.get("success")), kept
+
+
+def _grade_in_worker(assignment: str, student: str) -> tuple[bool, str]:
+    return _Worker.grade(assignment, student)
 
 
 def _flag(db_url: str, assignment: str, student: str, reasons: list[str]) -> None:
@@ -131,18 +139,18 @@ def _flag(db_url: str, assignment: str, student: str, reasons: list[str]) -> Non
 
 
 def grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str,
-              use_sandbox: bool, extra: list[str]) -> Result:
+              grade: Callable[[str, str], tuple[bool, str]]) -> Result:
     """Precheck, scan, grade and, if needed, flag one student's submission; never raises."""
     start = time.perf_counter()
     try:
-        return _grade_one(course, assignment, student, release, db_url, use_sandbox, extra, start)
+        return _grade_one(course, assignment, student, release, db_url, grade, start)
     except Exception as err:  # one broken submission must not stop the class
         return Result(student, FAILED, reason=f"{type(err).__name__}: {err}"[:300],
                       seconds=time.perf_counter() - start)
 
 
 def _grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str,
-               use_sandbox: bool, extra: list[str], start: float) -> Result:
+               grade: Callable[[str, str], tuple[bool, str]], start: float) -> Result:
     folder = course / "submitted" / student / assignment
     check: Precheck = precheck(folder, list(release))
     if check.status is not None:
@@ -155,31 +163,37 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
         edited += edited_cells(submitted, release_nb)
         flags += tamper.scan(submitted, release_nb)
     log = course / "grades" / "logs" / assignment / f"{student}.log"
-    code, text = run_nbgrader(course, assignment, student, use_sandbox, log, extra)
+    ok, text = grade(assignment, student)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(text + "\n", encoding="utf-8")
     try:
         with Gradebook(db_url) as gb:
             submission = gb.find_submission(assignment, student)
             score, max_score = submission.score, submission.max_score
     except MissingEntry:
         tail = " | ".join(text.strip().splitlines()[-3:])
-        return Result(student, FAILED, reason=f"nbgrader exited {code}: {tail[-300:]}", edited=edited,
+        return Result(student, FAILED, reason=f"nbgrader failed: {tail[-300:]}", edited=edited,
                       seconds=time.perf_counter() - start)
     notes = list(check.notes)
-    if code != 0:  # failing tests do not make nbgrader fail: a kernel that died or hung does
+    if not ok:  # failing tests do not make nbgrader fail: a kernel that died or hung does
         tail = " | ".join(text.strip().splitlines()[-2:])[-200:]
-        notes.append(f"nbgrader exited {code} ({tail}); see {log.relative_to(course)}")
+        notes.append(f"nbgrader failed ({tail}); see {log.relative_to(course)}")
     if flags:
         _flag(db_url, assignment, student, flags)
         return Result(student, NEEDS_REVIEW, 0.0, max_score, "; ".join(flags + notes), edited,
                       time.perf_counter() - start)
-    if code != 0:
+    if not ok:
         return Result(student, FAILED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
     return Result(student, GRADED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
 
 
 def autograde(course: Path, assignment: str, students: list[str] | None = None, jobs: int = 1,
-              use_sandbox: bool = True, extra: list[str] | None = None) -> list[Result]:
-    """Grade ``students`` (default: the whole roster); write and return the report rows."""
+              use_sandbox: bool = True) -> list[Result]:
+    """Grade ``students`` (default: the whole roster), ``jobs`` at a time; write and return the report rows.
+
+    Each of the ``jobs`` worker processes loads nbgrader once and grades one student after
+    another through nbgrader's API; a failure is that student's, never the batch's.
+    """
     from nbgrader.apps import NbGrader  # reads nbgrader_config.py as the nbgrader commands do
 
     app = NbGrader()
@@ -192,9 +206,16 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
         sandbox.check_sandbox()
     release = released_notebooks(course, release_dir, assignment)
     names = students or roster(course, assignment, db_url)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(lambda s: grade_one(course, assignment, s, release, db_url, use_sandbox,
-                                                    extra or []), names))
+    context = multiprocessing.get_context("fork")  # all workers start at the first task, with nbgrader loaded
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_Worker.start,
+                             initargs=(str(course), use_sandbox)) as workers, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
+        workers.submit(int).result()  # fork every worker now, before this process starts threads
+
+        def grade(assignment_id: str, student_id: str) -> tuple[bool, str]:
+            return workers.submit(_grade_in_worker, assignment_id, student_id).result()
+
+        results = list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, grade), names))
     out = course / "grades" / f"autograde-{assignment}.csv"
     out.parent.mkdir(exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as handle:

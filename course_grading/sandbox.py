@@ -13,6 +13,11 @@ spec whose command starts that kernel inside ``bwrap`` (Debian package ``bubblew
   runs as ``nobody`` and dies with the grader;
 * nbgrader talks to it over Unix sockets in a folder shared for that purpose (TCP would
   need the host's network namespace).
+
+The kernel spec's command, :func:`launch`, runs outside the sandbox in the folder nbgrader
+starts the kernel in (the student's ``autograded/<student>/<assignment>/``) and turns itself
+into ``bwrap`` with that folder as the writable one, so one nbgrader process can grade many
+students, each kernel in its own sandbox.
 """
 
 from __future__ import annotations
@@ -104,18 +109,45 @@ def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executabl
     return argv + ["--", python, "-m", "course_grading.kernel", "-f", "{connection_file}"]
 
 
-def write_kernelspec(jupyter_path: Path, notebook_dir: Path, socket_dir: Path) -> Path:
+def write_kernelspec(jupyter_path: Path) -> Path:
     """Write the sandboxed kernel spec under ``jupyter_path/kernels/``; return its folder.
 
-    Point ``JUPYTER_PATH`` at ``jupyter_path`` and pass ``--Execute.kernel_name`` =
-    :data:`KERNEL_NAME` and ``--KernelManager.transport=ipc`` to nbgrader.
+    Its command is :func:`launch`, outside the sandbox, which starts ``bwrap`` for the folder
+    Jupyter starts the kernel in. Point ``JUPYTER_PATH`` at ``jupyter_path``, set
+    ``COURSE_SANDBOX_ROOT`` to the folder every graded notebook lives under (``autograded/``),
+    and give nbgrader ``Execute.kernel_name`` = :data:`KERNEL_NAME` and an ipc transport.
     """
     folder = jupyter_path / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": bwrap_argv(notebook_dir, socket_dir), "display_name": "Python 3 (grading sandbox)",
-            "language": "python", "interrupt_mode": "message", "metadata": {"debugger": False}}
+    spec = {"argv": [sys.executable, "-m", "course_grading.sandbox", "-f", "{connection_file}"],
+            "display_name": "Python 3 (grading sandbox)", "language": "python", "interrupt_mode": "message",
+            "metadata": {"debugger": False}}
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return folder
+
+
+def launch(args: list[str]) -> None:
+    """Replace this process by the sandboxed kernel for the current folder (the kernel spec's command).
+
+    ``args`` are the kernel's arguments, ``-f CONNECTION_FILE`` first; the sockets live beside
+    the connection file. The current folder must be inside ``$COURSE_SANDBOX_ROOT``: the one
+    folder the kernel may write to is the notebook's own.
+    """
+    if len(args) < 2 or args[0] != "-f":
+        raise SystemExit("usage: python -m course_grading.sandbox -f CONNECTION_FILE [kernel arguments]")
+    here = Path.cwd().resolve()
+    root = os.environ.get("COURSE_SANDBOX_ROOT")
+    if not root or not _inside(here, Path(root).resolve()) or here == Path(root).resolve():
+        raise SystemExit(f"refusing to start a grading kernel in {here}: not a folder under "
+                         f"$COURSE_SANDBOX_ROOT ({root})")
+    connection = Path(args[1]).resolve()
+    argv = [a.replace("{connection_file}", str(connection)) for a in bwrap_argv(here, connection.parent)]
+    # The kernel's own start-up messages (and bwrap's errors) go to a log beside the sockets,
+    # not to the grader's terminal; what the notebook prints still reaches its cells.
+    log = os.open(connection.with_suffix(".log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.execv(argv[0], argv + args[2:])
 
 
 def check_sandbox() -> None:
@@ -127,3 +159,7 @@ def check_sandbox() -> None:
     if proc.returncode != 0 or proc.stdout.strip() != "ok":
         raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {proc.stderr.strip()[-500:]} "
                                  "(it needs unprivileged user namespaces, or root)")
+
+
+if __name__ == "__main__":
+    launch(sys.argv[1:])

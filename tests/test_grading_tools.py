@@ -191,3 +191,16 @@ def test_guard_names_what_was_replaced():
         np.allclose = original
     namespace["assert_close"] = assert_close
     guard.check()
+
+
+def test_sandbox_launcher_refuses_folders_outside_the_graded_tree(tmp_path, monkeypatch):
+    """The kernel spec's command makes only a folder under autograded/ writable."""
+    monkeypatch.setenv("COURSE_SANDBOX_ROOT", str(tmp_path / "autograded"))
+    monkeypatch.chdir(tmp_path)  # the course folder itself
+    with pytest.raises(SystemExit, match="refusing"):
+        sandbox.launch(["-f", str(tmp_path / "kernel.json")])
+    monkeypatch.delenv("COURSE_SANDBOX_ROOT")
+    with pytest.raises(SystemExit, match="refusing"):
+        sandbox.launch(["-f", str(tmp_path / "kernel.json")])
+    spec = json.loads((sandbox.write_kernelspec(tmp_path / "share") / "kernel.json").read_text())
+    assert spec["argv"][1:] == ["-m", "course_grading.sandbox", "-f", "{connection_file}"]
