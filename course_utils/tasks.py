@@ -43,6 +43,30 @@ def recall_task(num_sequences: int, num_steps: int, *, num_classes: int = 4, num
     return X, y
 
 
+def delayed_recall_task(num_sequences: int, num_steps: int, *, num_classes: int = 4, num_noise: int = 4,
+                        seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return :func:`recall_task` sequences with the class token at a random place, and its distance.
+
+    Every sequence has ``num_steps`` tokens: noise everywhere except one class token ``c`` at a
+    step drawn uniformly from ``[0, T)``.  ``distance`` (int64, ``(N,)``) is ``T - step``, in
+    ``[1, T]``: how many steps, the class token's own included, a model reading left to right
+    must carry ``c`` to its last state.  One training run therefore covers every distance up to
+    ``T``, and accuracy can be measured per distance.  Returns ``(X, y, distance)`` with ``X``
+    int64 ``(N, T)`` and ``y`` int64 ``(N,)``; same argument checks as :func:`recall_task`.
+    """
+    _check_int("num_sequences", num_sequences, 1)
+    _check_int("num_steps", num_steps, 1)
+    _check_int("num_classes", num_classes, 2)
+    _check_int("num_noise", num_noise, 1)
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, num_classes, size=num_sequences, dtype=np.int64)  # (N,)
+    X = rng.integers(num_classes, num_classes + num_noise, size=(num_sequences, num_steps),
+                     dtype=np.int64)  # (N, T) noise
+    step = rng.integers(0, num_steps, size=num_sequences)  # (N,) where the class token goes
+    X[np.arange(num_sequences), step] = y
+    return X, y, (num_steps - step).astype(np.int64)
+
+
 def adding_task(num_sequences: int, num_steps: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Return the adding problem: add the two numbers that a marker channel points at.
 

@@ -1,9 +1,9 @@
-"""Tests for course_utils.tasks: the recall task and the adding problem."""
+"""Tests for course_utils.tasks: the recall task, the delayed recall task and the adding problem."""
 
 import numpy as np
 import pytest
 
-from course_utils.tasks import adding_task, recall_task
+from course_utils.tasks import adding_task, delayed_recall_task, recall_task
 
 # --- recall -----------------------------------------------------------------------------------------------------
 
@@ -111,3 +111,19 @@ def test_adding_is_reproducible_from_the_seed():
 def test_adding_rejects_bad_arguments(args, error, message):
     with pytest.raises(error, match=message):
         adding_task(*args)
+
+
+def test_delayed_recall_task_places_one_class_token_at_the_stated_distance():
+    X, y, distance = delayed_recall_task(500, 12, num_classes=3, num_noise=5, seed=4)
+    assert X.shape == (500, 12) and y.shape == (500,) and distance.shape == (500,)
+    assert X.dtype == y.dtype == distance.dtype == np.int64
+    is_class = X < 3
+    assert (is_class.sum(axis=1) == 1).all(), "exactly one class token per sequence"
+    step = is_class.argmax(axis=1)
+    assert (distance == 12 - step).all() and distance.min() == 1 and distance.max() == 12
+    assert (X[np.arange(500), step] == y).all()
+    assert ((X >= 3) | is_class).all() and X.max() < 8
+    X2, y2, d2 = delayed_recall_task(500, 12, num_classes=3, num_noise=5, seed=4)
+    assert (X == X2).all() and (y == y2).all() and (distance == d2).all()
+    with pytest.raises(ValueError, match="num_classes must be at least 2"):
+        delayed_recall_task(5, 4, num_classes=1)
