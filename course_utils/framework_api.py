@@ -12,6 +12,8 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "rnn": ("load_rnn_weights", "rnn_forward", "rnn_step"),
     "bptt": ("clip_grad_norm", "grad_norms_through_time"),
     "charlm": ("CharRNN", "evaluate_loss", "fit", "generate", "hidden_states"),
+    "gates": ("gru_forward", "gru_step", "load_gru_weights", "load_lstm_weights", "lstm_forward", "lstm_step"),
+    "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

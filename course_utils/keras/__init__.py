@@ -3,7 +3,10 @@
 * :mod:`~course_utils.keras.device`: ``get_device``, ``disable_tf32``;
 * :mod:`~course_utils.keras.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
 * :mod:`~course_utils.keras.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
-* :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``.
+* :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``;
+* :mod:`~course_utils.keras.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
+  ``load_lstm_weights``, ``load_gru_weights``;
+* :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing.
@@ -24,19 +27,31 @@ with quiet_native_stderr():
 from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # noqa: E402
 from course_utils.keras.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states  # noqa: E402
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
+from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norms_by_cell  # noqa: E402
+from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
+                                     lstm_forward, lstm_step)
 from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
 
 __all__ = [
     "CharRNN",
     "clip_grad_norm",
+    "cudnn_eligible",
     "disable_tf32",
     "evaluate_loss",
     "fit",
+    "gate_activations",
     "generate",
     "get_device",
+    "grad_norms_by_cell",
     "grad_norms_through_time",
+    "gru_forward",
+    "gru_step",
     "hidden_states",
+    "load_gru_weights",
+    "load_lstm_weights",
     "load_rnn_weights",
+    "lstm_forward",
+    "lstm_step",
     "rnn_forward",
     "rnn_step",
 ]

@@ -3,7 +3,10 @@
 * :mod:`~course_utils.torch.device`: ``get_device``, ``disable_tf32``;
 * :mod:`~course_utils.torch.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
 * :mod:`~course_utils.torch.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
-* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``.
+* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``;
+* :mod:`~course_utils.torch.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
+  ``load_lstm_weights``, ``load_gru_weights``;
+* :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -11,19 +14,31 @@ Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch
 from course_utils.torch.bptt import clip_grad_norm, grad_norms_through_time
 from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states
 from course_utils.torch.device import disable_tf32, get_device
+from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norms_by_cell
+from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
+                                    lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
 
 __all__ = [
     "CharRNN",
     "clip_grad_norm",
+    "cudnn_eligible",
     "disable_tf32",
     "evaluate_loss",
     "fit",
+    "gate_activations",
     "generate",
     "get_device",
+    "grad_norms_by_cell",
     "grad_norms_through_time",
+    "gru_forward",
+    "gru_step",
     "hidden_states",
+    "load_gru_weights",
+    "load_lstm_weights",
     "load_rnn_weights",
+    "lstm_forward",
+    "lstm_step",
     "rnn_forward",
     "rnn_step",
 ]
