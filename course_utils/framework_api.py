@@ -14,6 +14,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "charlm": ("CharRNN", "evaluate_loss", "fit", "generate", "hidden_states"),
     "gates": ("gru_forward", "gru_step", "load_gru_weights", "load_lstm_weights", "lstm_forward", "lstm_step"),
     "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
+    "classify": ("recurrent_classifier",),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

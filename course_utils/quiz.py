@@ -39,6 +39,19 @@ QUIZZES: dict[str, dict[int, Question]] = {
         8: Question("b", "outputs[i, -1] has read the padding after the last real token; in a one-direction "
                          "RNN h_n is the state after the padding too."),
     },
+    "02-lstm-gru": {
+        1: Question(60_800, "4 blocks of d*h + h*h + 2h = 4 * (5000 + 10000 + 200): PyTorch keeps two bias vectors.",
+                    rel_tol=0.0),
+        2: Question(45_600, "3 blocks of d*h + h*h + 2h = 3 * (5000 + 10000 + 200): reset_after=True keeps an input "
+                            "and a recurrent bias.", rel_tol=0.0),
+        3: Question("b", "H_t = (1 - Z) * N + Z * H_prev: with Z = 1 the unit keeps its previous state."),
+        4: Question(0.95**20, "With the input gate at 0 the cell path multiplies by f each step: 0.95^20 = 0.358."),
+        5: Question("b", "cuDNN has no recurrent dropout; return_sequences, return_state and stateful don't matter."),
+        6: Question("b", "The output gate only scales tanh(C_t) into H_t; C_t = F * C_prev + I * G ignores it."),
+        7: Question("b", "Keras packs z, r, h (PyTorch r, z, n; the LSTMs i, f, c/g, o)."),
+        8: Question("b", "Section 7: every gated cell's gradient still shrinks over 100 steps, far more slowly "
+                         "with forget gates near 1."),
+    },
 }
 
 

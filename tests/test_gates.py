@@ -397,3 +397,20 @@ def test_torch_cudnn_eligible():
         eligible, reasons = ct.cudnn_eligible(cell)
         assert not eligible and "step by step" in reasons[0] and type(cell).__name__ in reasons[0]
     assert ct.cudnn_eligible(nn.Linear(D, H))[0] is False
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_recurrent_classifier_twins_have_the_same_shapes_and_parameters(cell):
+    torch_model = ct.recurrent_classifier(cell, 6, 3, 5)
+    keras_model = ck.recurrent_classifier(cell, 6, 3, 5)
+    X = np.eye(6, dtype=np.float32)[np.random.default_rng(0).integers(0, 6, size=(2, 7))]  # (B, T, V)
+    assert tuple(torch_model(torch.tensor(X)).shape) == (2, 3)
+    assert tuple(keras_model(X).shape) == (2, 3)
+    dense = 5 * 3 + 3
+    assert sum(p.numel() for p in torch_model.parameters()) == num_params(cell, 6, 5, "torch") + dense
+    assert keras_model.count_params() == num_params(cell, 6, 5, "keras") + dense
+    if cell != "rnn":
+        assert ck.cudnn_eligible(keras_model.layers[0])[0]
+    for module in (ct, ck):
+        with pytest.raises(ValueError, match="cell must be 'rnn', 'lstm' or 'gru'"):
+            module.recurrent_classifier("LSTM", 6, 3, 5)

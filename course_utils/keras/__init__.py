@@ -6,7 +6,8 @@
 * :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``;
 * :mod:`~course_utils.keras.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
-* :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``.
+* :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
+* :mod:`~course_utils.keras.classify`: ``recurrent_classifier``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing.
@@ -27,6 +28,7 @@ with quiet_native_stderr():
 from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # noqa: E402
 from course_utils.keras.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states  # noqa: E402
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
+from course_utils.keras.classify import recurrent_classifier  # noqa: E402
 from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norms_by_cell  # noqa: E402
 from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
                                      lstm_forward, lstm_step)
@@ -52,6 +54,7 @@ __all__ = [
     "load_rnn_weights",
     "lstm_forward",
     "lstm_step",
+    "recurrent_classifier",
     "rnn_forward",
     "rnn_step",
 ]
