@@ -33,6 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RUN_BUDGET_S, MEMORY_BUDGET_MIB, AUTOGRADE_BUDGET_S = 60, 1536, 15
+# A chapter may run up to 120 s where its issue allows it, with the reason printed in BENCHMARKS.md.
+RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
+    "02-lstm-gru": (120, "the comparison of Section 7 trains 4 PyTorch and 3 Keras models on the recall task "
+                         "and times 6 layers, on top of a character LSTM and two forecasters"),
+}
 STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
 CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py
 
@@ -144,7 +149,8 @@ def main() -> None:
             f"| `{name}` | {cells['slowest_cell_s']:.1f} | {60 / grade['autograde_s']:.1f} | "
             f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
             f"{class_hours(par['autograde_s'], 2000):.1f} |")
-        ok = (run["wall_s"] <= RUN_BUDGET_S and run["peak_mib"] <= MEMORY_BUDGET_MIB
+        run_budget = RUN_BUDGET_EXCEPTIONS.get(notebook.parent.name, (RUN_BUDGET_S, ""))[0]
+        ok = (run["wall_s"] <= run_budget and run["peak_mib"] <= MEMORY_BUDGET_MIB
               and grade["each_s"] <= AUTOGRADE_BUDGET_S)
         score = ", ".join(f"{a:g}/{b:g}" for a, b in grade["score"])
         rows.append(f"| `{name}` | {run['wall_s']:.1f} | {run['peak_mib']:.0f} | {grade['each_s']:.1f} | "
@@ -158,6 +164,7 @@ def main() -> None:
         "",
         f"Budgets per notebook: run in at most {RUN_BUDGET_S} s wall with at most {MEMORY_BUDGET_MIB} MiB peak "
         f"memory on 2 CPU cores; autograde one submission in at most {AUTOGRADE_BUDGET_S} s.",
+        *[f"Allowed {budget} s for `{chapter}`: {why}." for chapter, (budget, why) in RUN_BUDGET_EXCEPTIONS.items()],
         "",
         "| notebook | run wall (s) | run peak memory (MiB) | autograde per submission (s) | autograde score | "
         "within budget |",
