@@ -15,6 +15,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "gates": ("gru_forward", "gru_step", "load_gru_weights", "load_lstm_weights", "lstm_forward", "lstm_step"),
     "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
     "classify": ("recurrent_classifier",),
+    "embed": ("embedding_layer", "embedding_weights"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

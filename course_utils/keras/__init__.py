@@ -7,7 +7,8 @@
 * :mod:`~course_utils.keras.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
-* :mod:`~course_utils.keras.classify`: ``recurrent_classifier``.
+* :mod:`~course_utils.keras.classify`: ``recurrent_classifier``;
+* :mod:`~course_utils.keras.embed`: ``embedding_layer``, ``embedding_weights``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing.
@@ -29,6 +30,7 @@ from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # n
 from course_utils.keras.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states  # noqa: E402
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
 from course_utils.keras.classify import recurrent_classifier  # noqa: E402
+from course_utils.keras.embed import embedding_layer, embedding_weights  # noqa: E402
 from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norms_by_cell  # noqa: E402
 from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
                                      lstm_forward, lstm_step)
@@ -39,6 +41,8 @@ __all__ = [
     "clip_grad_norm",
     "cudnn_eligible",
     "disable_tf32",
+    "embedding_layer",
+    "embedding_weights",
     "evaluate_loss",
     "fit",
     "gate_activations",

@@ -7,7 +7,8 @@
 * :mod:`~course_utils.torch.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
-* :mod:`~course_utils.torch.classify`: ``recurrent_classifier``.
+* :mod:`~course_utils.torch.classify`: ``recurrent_classifier``;
+* :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -16,6 +17,7 @@ from course_utils.torch.bptt import clip_grad_norm, grad_norms_through_time
 from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states
 from course_utils.torch.device import disable_tf32, get_device
 from course_utils.torch.classify import recurrent_classifier
+from course_utils.torch.embed import embedding_layer, embedding_weights
 from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norms_by_cell
 from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
                                     lstm_forward, lstm_step)
@@ -26,6 +28,8 @@ __all__ = [
     "clip_grad_norm",
     "cudnn_eligible",
     "disable_tf32",
+    "embedding_layer",
+    "embedding_weights",
     "evaluate_loss",
     "fit",
     "gate_activations",
