@@ -52,6 +52,18 @@ QUIZZES: dict[str, dict[int, Question]] = {
         8: Question("b", "Section 7: every gated cell's gradient still shrinks over 100 steps, far more slowly "
                          "with forget gates near 1."),
     },
+    "03-embeddings": {
+        1: Question(1_000_000, "V * d = 20,000 * 50: one row of 50 numbers per word, no bias.", rel_tol=0.0),
+        2: Question(102_400_000, "32 * 40 * 20,000 floats of 4 bytes; as int64 ids the batch takes 10,240 bytes.",
+                    rel_tol=0.0),
+        3: Question("b", "padding_idx only fixes row 0 at zero; the GRU still steps over the padded positions."),
+        4: Question("b", "mask_zero leaves row 0 as it is and passes the mask X != 0 to the next layers."),
+        5: Question(1.0, "Cosine ignores length: 3v points the same way as v."),
+        6: Question("a", "Both have the same words, so the same mean of embeddings and the same output."),
+        7: Question("b", "b - a + c is usually nearest to b or c; 3CosAdd searches the other words."),
+        8: Question("b", "SimLex-999 rates similarity proper: antonyms and associated words score low there, "
+                         "yet co-occur."),
+    },
 }
 
 
