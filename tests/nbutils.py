@@ -46,6 +46,25 @@ def executed(build: Path, notebook: Path) -> Path:
     return build / "jupyter_execute" / notebook.resolve().relative_to(ROOT)
 
 
+FIGURE_CALL = re.compile(r"plt\.show\(\)|\bplot_\w+\(|\bdraw_\w+\(")
+
+
+def figure_cells(nb) -> int:
+    """How many narrative code cells of ``nb`` draw a figure (``plt.show()``, ``plot_*``, ``draw_*``)."""
+    return sum(1 for cell in nb.cells
+               if cell.cell_type == "code" and not nbgrader_meta(cell) and FIGURE_CALL.search(cell.source))
+
+
+def inline_math(nb) -> list[str]:
+    """The inline ``$...$`` formulas of ``nb``'s markdown cells, in order (no ``<``, ``>`` or ``&``)."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found += [m for m in re.findall(r"(?<!\$)\$([^$\n]{3,}?)\$(?!\$)", cell.source)
+                      if not set("<>&") & set(m)]
+    return found
+
+
 def nbgrader_meta(cell) -> dict:
     """The cell's nbgrader metadata, or an empty dict."""
     return cell.metadata.get("nbgrader", {})
