@@ -165,8 +165,9 @@ def summarize_analogies(results: Sequence[Mapping]) -> dict[str, dict]:
     return summary
 
 
-def _average_ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks 1..n of ``x``; tied values share the mean of the ranks they span."""
+def average_ranks(x: Sequence[float]) -> np.ndarray:
+    """Ranks 1..n of the values ``x`` (n,); tied values share the mean of the ranks they span."""
+    x = np.asarray(x)
     order = np.argsort(x, kind="stable")
     x_sorted = x[order]  # (n,)
     starts = np.flatnonzero(np.r_[True, x_sorted[1:] != x_sorted[:-1]])  # first position of each value
@@ -187,7 +188,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
         raise ValueError(f"x and y should be two vectors of the same length, got {x.shape} and {y.shape}")
     if len(x) < 2:
         return float("nan")
-    rx, ry = _average_ranks(x) - (len(x) + 1) / 2, _average_ranks(y) - (len(y) + 1) / 2  # centred ranks
+    rx, ry = average_ranks(x) - (len(x) + 1) / 2, average_ranks(y) - (len(y) + 1) / 2  # centred ranks
     denominator = np.sqrt((rx @ rx) * (ry @ ry))
     return float(rx @ ry / denominator) if denominator > 0 else float("nan")
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from course_utils.vectors import (analogy, cosine_similarity, embedding_matrix, evaluate_analogies,
-                                  evaluate_similarity, nearest_neighbors, normalize_rows, project_2d,
+from course_utils.vectors import (analogy, average_ranks, cosine_similarity, embedding_matrix,
+                                  evaluate_analogies, evaluate_similarity, nearest_neighbors, normalize_rows, project_2d,
                                   spearman, summarize_analogies)
 from course_utils.vocab import PAD_ID, UNK_ID
 
@@ -191,3 +191,11 @@ def test_embedding_matrix_random_rows_have_the_scale_of_the_vectors():
     M, found = embedding_matrix(itos, words, E)
     assert not found.any()
     assert M[1:].std() == pytest.approx(E.std(), rel=0.05)
+
+
+def test_average_ranks_match_scipy_rankdata_with_ties():
+    from scipy.stats import rankdata
+
+    x = np.array([3.0, 1.0, 3.0, 2.0, 3.0, 0.5, 1.0])
+    np.testing.assert_allclose(average_ranks(x), rankdata(x))
+    np.testing.assert_allclose(average_ranks([2, 1]), [2.0, 1.0])
