@@ -250,3 +250,35 @@ def test_hidden_states_shape_and_values(tiny_lm):
     assert_close(H[-1], h_T[0], "last hidden state", atol=1e-6)
     _, H_carried = model(vocab.encode(text[:3])[None], return_state=True)  # the state after 3 characters
     assert_close(H[2], H_carried[0], "state after 3 characters", atol=1e-6)
+
+
+# --- importing without scikit-learn -----------------------------------------------------------------------------
+
+
+def test_import_leaves_sklearn_out_and_importable():
+    """``import course_utils.keras`` does not load scikit-learn, and ``import sklearn`` still works."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport course_utils.keras\n"
+            "assert 'sklearn' not in sys.modules, 'Keras loaded scikit-learn'\n"
+            "import sklearn.linear_model\nprint(sklearn.linear_model.LogisticRegression.__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "LogisticRegression"
+
+
+def test_without_module_blocks_only_inside_and_spares_loaded_modules():
+    import sys
+
+    from course_utils.keras._quiet import without_module
+
+    with without_module("course_test_absent_module"):
+        with pytest.raises(ImportError):
+            import course_test_absent_module  # noqa: F401
+    assert "course_test_absent_module" not in sys.modules
+    with without_module("json"):  # already imported: left alone
+        import json  # noqa: F401
+    assert sys.modules["json"] is json

@@ -25,3 +25,23 @@ def quiet_native_stderr() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+@contextlib.contextmanager
+def without_module(name: str) -> Iterator[None]:
+    """Make ``import name`` fail inside the block, unless ``name`` is already imported.
+
+    Keras imports scikit-learn only for its ``keras.wrappers`` estimators, which the course
+    never uses; that import is about a quarter of Keras's start-up time, paid again in every
+    grading kernel. After the block ``import name`` works as usual (Chapter 6 imports
+    scikit-learn itself); ``keras.wrappers`` then reports scikit-learn as missing.
+    """
+    if name in sys.modules:
+        yield
+        return
+    sys.modules[name] = None  # type: ignore[assignment]  # the import system's "not importable"
+    try:
+        yield
+    finally:
+        if sys.modules.get(name, 0) is None:
+            del sys.modules[name]
