@@ -206,6 +206,27 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
         sandbox.check_sandbox()
     release = released_notebooks(course, release_dir, assignment)
     names = students or roster(course, assignment, db_url)
+    shared = Path(tempfile.mkdtemp(prefix="grade-shared-"))
+    try:
+        if use_sandbox:  # one font cache for every kernel, instead of a font scan in each
+            cache = sandbox.build_font_cache(shared / "matplotlib")
+            if cache is not None:
+                os.environ[sandbox.FONT_CACHE_ENV] = str(cache)
+        results = _grade_all(course, assignment, names, release, db_url, jobs, use_sandbox)
+    finally:
+        os.environ.pop(sandbox.FONT_CACHE_ENV, None)
+        shutil.rmtree(shared, ignore_errors=True)
+    out = course / "grades" / f"autograde-{assignment}.csv"
+    out.parent.mkdir(exist_ok=True)
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(r.row() for r in results)
+    return results
+
+
+def _grade_all(course: Path, assignment: str, names: list[str], release: dict, db_url: str, jobs: int,
+               use_sandbox: bool) -> list[Result]:
     context = multiprocessing.get_context("fork")  # all workers start at the first task, with nbgrader loaded
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_Worker.start,
                              initargs=(str(course), use_sandbox)) as workers, \
@@ -215,11 +236,4 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
         def grade(assignment_id: str, student_id: str) -> tuple[bool, str]:
             return workers.submit(_grade_in_worker, assignment_id, student_id).result()
 
-        results = list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, grade), names))
-    out = course / "grades" / f"autograde-{assignment}.csv"
-    out.parent.mkdir(exist_ok=True)
-    with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(r.row() for r in results)
-    return results
+        return list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, grade), names))

@@ -40,6 +40,11 @@ ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd",
 #: Kernel limits: no core files; no single file larger than this (a runaway writer).
 MAX_FILE_BYTES = 256 * 2**20
 
+#: Where the grading command's matplotlib font cache is (see :func:`build_font_cache`).
+FONT_CACHE_ENV = "COURSE_SANDBOX_FONT_CACHE"
+#: The kernel's matplotlib configuration folder, on its private ``/tmp``.
+KERNEL_MPLCONFIGDIR = "/tmp/matplotlib"
+
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create namespaces on this machine."""
@@ -75,11 +80,27 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def build_font_cache(folder: Path, python: str = sys.executable) -> Path | None:
+    """Build matplotlib's font cache in ``folder`` once; return the cache file (None if it failed).
+
+    Every grading kernel starts with an empty ``/tmp``, where matplotlib would otherwise scan
+    the fonts again when ``pyplot`` is imported; :func:`bwrap_argv` puts this file, read-only,
+    into the kernel's configuration folder when ``$COURSE_SANDBOX_FONT_CACHE`` names it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "agg"}
+    proc = subprocess.run([python, "-c", "import matplotlib.font_manager"], capture_output=True, env=env,
+                          timeout=300)
+    caches = sorted(folder.glob("fontlist-*.json"))
+    return caches[-1] if proc.returncode == 0 and caches else None
+
+
 def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executable) -> list[str]:
     """The command line that starts an IPython kernel for ``notebook_dir`` in the sandbox.
 
     ``{connection_file}`` is left for Jupyter to fill in; the connection file and the kernel's
-    sockets live in ``socket_dir``.
+    sockets live in ``socket_dir``. A font cache named by ``$COURSE_SANDBOX_FONT_CACHE`` is
+    mounted read-only in the kernel's matplotlib folder.
     """
     notebook_dir, socket_dir = notebook_dir.resolve(), socket_dir.resolve()
     argv = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all",
@@ -95,10 +116,13 @@ def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executabl
         argv += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for root in readable_roots():
         argv += ["--ro-bind", str(root), str(root)]
-    argv += ["--bind", str(socket_dir), str(socket_dir), "--bind", str(notebook_dir), str(notebook_dir),
-             "--remount-ro", "/", "--chdir", str(notebook_dir), "--clearenv"]
+    argv += ["--bind", str(socket_dir), str(socket_dir), "--bind", str(notebook_dir), str(notebook_dir)]
+    font_cache = os.environ.get(FONT_CACHE_ENV)
+    if font_cache and Path(font_cache).is_file():
+        argv += ["--ro-bind", font_cache, f"{KERNEL_MPLCONFIGDIR}/{Path(font_cache).name}"]
+    argv += ["--remount-ro", "/", "--chdir", str(notebook_dir), "--clearenv"]
     env = {"HOME": "/tmp", "PATH": f"{Path(python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "MPLCONFIGDIR": "/tmp/matplotlib", "KERAS_HOME": "/tmp/keras", "IPYTHONDIR": "/tmp/ipython",
+           "MPLCONFIGDIR": KERNEL_MPLCONFIGDIR, "KERAS_HOME": "/tmp/keras", "IPYTHONDIR": "/tmp/ipython",
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter",
            "JUPYTER_RUNTIME_DIR": str(socket_dir), "MPLBACKEND": "agg", "TF_CPP_MIN_LOG_LEVEL": "2",
            "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1"}

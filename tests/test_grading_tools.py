@@ -168,6 +168,23 @@ def test_sandbox_runs_python_and_hides_the_repository(tmp_path):
     assert proc.stdout.split() == ["65534", "False", "False"], proc.stderr
 
 
+def test_sandbox_kernels_share_one_font_cache(tmp_path, monkeypatch):
+    """The grading command builds matplotlib's font cache once; each kernel finds it, read-only."""
+    cache = sandbox.build_font_cache(tmp_path / "matplotlib")
+    assert cache is not None and cache.name.startswith("fontlist-") and cache.stat().st_size > 0
+    monkeypatch.setenv(sandbox.FONT_CACHE_ENV, str(cache))
+    argv = sandbox.bwrap_argv(tmp_path, tmp_path)
+    assert argv[argv.index(str(cache)) + 1] == f"{sandbox.KERNEL_MPLCONFIGDIR}/{cache.name}"
+    code = ("import os, matplotlib, matplotlib.font_manager as fm; "
+            "print(matplotlib.get_cachedir(), os.access(matplotlib.get_cachedir(), os.W_OK), "
+            f"open({sandbox.KERNEL_MPLCONFIGDIR + '/' + cache.name!r}).read() == {cache.read_text()!r})")
+    argv = argv[: argv.index("--")] + ["--", sys.executable, "-c", code]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split() == [sandbox.KERNEL_MPLCONFIGDIR, "True", "True"], proc.stderr
+    monkeypatch.delenv(sandbox.FONT_CACHE_ENV)
+    assert str(cache) not in sandbox.bwrap_argv(tmp_path, tmp_path)
+
+
 def test_guard_names_what_was_replaced():
     import numpy as np
 
