@@ -167,6 +167,13 @@ def test_autograde_round_trip(source, tmp_path):
         assert errors and set(errors) == {"GradingIntegrityError"}, (student, errors)
     assert all(report[s]["edited_cells"] == "" for s in ["unchanged", "odd", "even", "noop"]), report
 
+    # The grading run (NBGRADER_EXECUTION: no training, no timing) of the whole solution is
+    # clean: no cell raised, narrative cells included.
+    graded = read(course / "autograded" / "solution" / chapter / name)
+    raised = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(graded.cells) if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not raised, f"cells of the solution raised when graded: {raised}"
+
     # The sandbox: the probe saw no source notebook and no other student, changed nothing,
     # and reached nothing.
     seen = probe_output(read(course / "autograded" / "probe" / chapter / name))
