@@ -59,6 +59,24 @@ def num_params(cell: str, num_inputs: int, num_hiddens: int, framework: str = "k
     return gates * h * (d + h + num_biases)
 
 
+def stacked_num_params(cell: str, num_inputs: int, num_hiddens: int, num_layers: int,
+                       bidirectional: bool = False, framework: str = "keras") -> int:
+    """The number of trainable parameters of a stack of ``num_layers`` ``cell`` layers.
+
+    Each layer has one :func:`num_params` block per direction (two when ``bidirectional``);
+    layer 0 reads ``num_inputs`` features and layer ``l > 0`` the previous layer's output,
+    ``num_directions * num_hiddens`` features (both frameworks concatenate the directions).
+    So PyTorch's ``nn.LSTM(d, h, num_layers, bidirectional=True)`` has two bias vectors per
+    gate block and direction, Keras' ``Bidirectional(LSTM(h))`` layers one.
+    """
+    if num_layers < 1:
+        raise ValueError(f"num_layers must be at least 1; got {num_layers}")
+    num_directions = 2 if bidirectional else 1
+    first = num_params(cell, num_inputs, num_hiddens, framework)
+    later = num_params(cell, num_directions * num_hiddens, num_hiddens, framework)
+    return num_directions * (first + (num_layers - 1) * later)
+
+
 def check_gate_step_args(X_t: Any, H_prev: Any, W_x: Any, W_h: Any, biases: tuple[Any, ...],
                          num_gates: int, C_prev: Any = None) -> None:
     """Check the shapes of one LSTM or GRU step's arguments against ``H_prev`` and ``W_x``.

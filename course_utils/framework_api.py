@@ -16,6 +16,8 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
     "classify": ("recurrent_classifier",),
     "embed": ("embedding_layer", "embedding_weights"),
+    "stacked": ("bidirectional_stack", "final_states", "last_forward_first_backward", "load_stacked_lstm_weights",
+                "masked_token_accuracy", "stacked_lstm_forward", "stacked_lstm_weights"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

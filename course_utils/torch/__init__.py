@@ -8,7 +8,10 @@
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
 * :mod:`~course_utils.torch.classify`: ``recurrent_classifier``;
-* :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``.
+* :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``;
+* :mod:`~course_utils.torch.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
+  ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
+  ``masked_token_accuracy``, ``bidirectional_stack``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -22,15 +25,20 @@ from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norm
 from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
                                     lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
+from course_utils.torch.stacked import (bidirectional_stack, final_states, last_forward_first_backward,
+                                        load_stacked_lstm_weights, masked_token_accuracy, stacked_lstm_forward,
+                                        stacked_lstm_weights)
 
 __all__ = [
     "CharRNN",
+    "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
     "disable_tf32",
     "embedding_layer",
     "embedding_weights",
     "evaluate_loss",
+    "final_states",
     "fit",
     "gate_activations",
     "generate",
@@ -40,12 +48,17 @@ __all__ = [
     "gru_forward",
     "gru_step",
     "hidden_states",
+    "last_forward_first_backward",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",
+    "load_stacked_lstm_weights",
     "lstm_forward",
     "lstm_step",
+    "masked_token_accuracy",
     "recurrent_classifier",
     "rnn_forward",
     "rnn_step",
+    "stacked_lstm_forward",
+    "stacked_lstm_weights",
 ]
