@@ -333,3 +333,34 @@ def test_loading_checks_the_structure_and_shapes():
         ck.stacked_lstm_weights(ck.bidirectional_stack("gru", 7, 4, 2))
     with pytest.raises(ValueError, match="build"):
         ck.stacked_lstm_weights([layers.LSTM(4)])
+
+
+# --- sequence_tagger ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num_layers, bidirectional", [(1, False), (2, True)])
+def test_sequence_taggers_score_every_token_and_ignore_padding(num_layers, bidirectional):
+    """Logits (B, T, q) per token; more padding on the right changes no real token's logits."""
+    V, q, d, h = 11, 5, 6, 4
+    rng = np.random.default_rng(7)
+    lengths = np.array([5, 2, 4])
+    X = np.zeros((3, 5), dtype=np.int64)
+    for row, n in enumerate(lengths):
+        X[row, :n] = rng.integers(1, V, n)
+    X_more = np.concatenate([X, np.zeros((3, 3), dtype=np.int64)], axis=1)  # (3, 8): three more pads
+    torch.manual_seed(0)
+    tagger = ct.sequence_tagger(V, q, d, h, num_layers, bidirectional).eval()
+    with torch.no_grad():
+        logits = tagger(torch.as_tensor(X), lengths)
+        logits_more = tagger(torch.as_tensor(X_more), lengths)
+    assert tuple(logits.shape) == (3, 5, q) and tuple(logits_more.shape) == (3, 8, q)
+    keras.utils.set_random_seed(0)
+    k_tagger = ck.sequence_tagger(V, q, d, h, num_layers, bidirectional)
+    k_logits, k_more = k_tagger(X), k_tagger(X_more)
+    assert tuple(k_logits.shape) == (3, 5, q)
+    for row, n in enumerate(lengths):
+        assert_close(logits_more[row, :n], logits[row, :n], "PyTorch logits of the real tokens")
+        assert_close(k_more[row, :n], k_logits[row, :n], "Keras logits of the real tokens")
+    recurrent = [layer for layer in k_tagger.layers if isinstance(layer, (layers.Bidirectional, layers.LSTM))]
+    assert len(recurrent) == num_layers
+    assert all(ck.cudnn_eligible(layer)[0] for layer in recurrent)

@@ -11,7 +11,7 @@
 * :mod:`~course_utils.keras.embed`: ``embedding_layer``, ``embedding_weights``;
 * :mod:`~course_utils.keras.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
-  ``masked_token_accuracy``, ``bidirectional_stack``.
+  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing, and without scikit-learn, which Keras
@@ -41,8 +41,8 @@ from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, l
                                      lstm_forward, lstm_step)
 from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
 from course_utils.keras.stacked import (bidirectional_stack, final_states, last_forward_first_backward,  # noqa: E402
-                                        load_stacked_lstm_weights, masked_token_accuracy, stacked_lstm_forward,
-                                        stacked_lstm_weights)
+                                        load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
+                                        stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
     "CharRNN",
@@ -74,6 +74,7 @@ __all__ = [
     "recurrent_classifier",
     "rnn_forward",
     "rnn_step",
+    "sequence_tagger",
     "stacked_lstm_forward",
     "stacked_lstm_weights",
 ]

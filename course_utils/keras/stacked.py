@@ -230,3 +230,18 @@ def bidirectional_stack(cell: str, num_inputs: int, num_hiddens: int, num_layers
         stack.append(layer)
         size = num_hiddens * (_MERGE_SIZES[merge_mode] if bidirectional else 1)
     return stack
+
+
+def sequence_tagger(vocab_size: int, num_tags: int, embed_dim: int, num_hiddens: int, num_layers: int,
+                    bidirectional: bool = True, cell: str = "lstm") -> keras.Model:
+    """A tagger: ``Embedding(mask_zero=True)``, ``num_layers`` recurrent layers, ``Dense(num_tags)``.
+
+    Ids ``(B, T)`` (0 is padding) -> logits ``(B, T, num_tags)``, one score vector per token.
+    The mask reaches every recurrent layer (each ``return_sequences=True``, wrapped in
+    ``Bidirectional`` when ``bidirectional``), so padding changes no real token's logits.
+    """
+    ids = keras.Input((None,), dtype="int32")  # (B, T)
+    X = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)  # (B, T, d), with the mask
+    for layer in bidirectional_stack(cell, embed_dim, num_hiddens, num_layers, bidirectional):
+        X = layer(X)  # (B, T, D*h)
+    return keras.Model(ids, layers.Dense(num_tags)(X))  # logits (B, T, num_tags)

@@ -11,7 +11,7 @@
 * :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``;
 * :mod:`~course_utils.torch.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
-  ``masked_token_accuracy``, ``bidirectional_stack``.
+  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -26,8 +26,8 @@ from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, l
                                     lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
 from course_utils.torch.stacked import (bidirectional_stack, final_states, last_forward_first_backward,
-                                        load_stacked_lstm_weights, masked_token_accuracy, stacked_lstm_forward,
-                                        stacked_lstm_weights)
+                                        load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
+                                        stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
     "CharRNN",
@@ -59,6 +59,7 @@ __all__ = [
     "recurrent_classifier",
     "rnn_forward",
     "rnn_step",
+    "sequence_tagger",
     "stacked_lstm_forward",
     "stacked_lstm_weights",
 ]

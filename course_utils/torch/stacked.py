@@ -213,3 +213,32 @@ def bidirectional_stack(cell: str, num_inputs: int, num_hiddens: int, num_layers
                          f"'concat', got {merge_mode!r}")
     return CELLS[cell](num_inputs, num_hiddens, num_layers=num_layers, batch_first=True,
                        bidirectional=bidirectional, dropout=dropout)
+
+
+class _Tagger(nn.Module):
+    """Embedding, a packed recurrent stack, a linear layer: see :func:`sequence_tagger`."""
+
+    def __init__(self, vocab_size: int, num_tags: int, embed_dim: int, num_hiddens: int, num_layers: int,
+                 bidirectional: bool, cell: str) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.rnn = bidirectional_stack(cell, embed_dim, num_hiddens, num_layers, bidirectional)
+        self.head = nn.Linear(num_hiddens * (2 if bidirectional else 1), num_tags)
+
+    def forward(self, X: torch.Tensor, lengths: Any) -> torch.Tensor:
+        """Logits ``(B, T, num_tags)`` for ids ``X`` ``(B, T)`` padded on the right to ``lengths``."""
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(X), torch.as_tensor(lengths).cpu(),
+                                                   batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])  # (B, T, D*h)
+        return self.head(out)  # (B, T, num_tags)
+
+
+def sequence_tagger(vocab_size: int, num_tags: int, embed_dim: int, num_hiddens: int, num_layers: int,
+                    bidirectional: bool = True, cell: str = "lstm") -> nn.Module:
+    """A tagger: ``nn.Embedding(padding_idx=0)``, a packed recurrent stack, ``nn.Linear`` per token.
+
+    ``model(X, lengths)`` maps ids ``(B, T)`` padded on the right (0 is padding) to logits
+    ``(B, T, num_tags)``; packing makes each direction read only the real tokens.
+    """
+    return _Tagger(vocab_size, num_tags, embed_dim, num_hiddens, num_layers, bidirectional, cell)
