@@ -9,7 +9,9 @@ the reader, of that class or function in ``course_utils``:
   from its docstring, ``return``, timing, printing and progress-bar lines, appears in the cell
   in the same order; ``for`` loops are compared statement by statement, so the cell may loop
   over ``range(train_steps)`` where the function wraps the range in a progress bar, and the
-  ``verbose=`` argument of a call may differ.
+  ``verbose=`` argument of a call may differ; the bodies of ``if`` blocks are compared the same
+  way, so the cell may guard training lines with ``if train_steps:`` (a grading run trains
+  nothing).
 """
 
 from __future__ import annotations
@@ -70,10 +72,10 @@ def _skipped(stmt: ast.stmt) -> bool:
 
 
 def _flat(stmts: list[ast.stmt]) -> list[ast.stmt]:
-    """Statements in order, with the bodies of ``for`` loops spliced in."""
+    """Statements in order, with the bodies of ``for`` loops and ``if`` blocks spliced in."""
     out = []
     for stmt in stmts:
-        out.extend(_flat(stmt.body) if isinstance(stmt, ast.For) else [stmt])
+        out.extend(_flat(stmt.body) if isinstance(stmt, (ast.For, ast.If)) else [stmt])
     return out
 
 
