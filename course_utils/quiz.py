@@ -64,6 +64,22 @@ QUIZZES: dict[str, dict[int, Question]] = {
         8: Question("b", "SimLex-999 rates similarity proper: antonyms and associated words score low there, "
                          "yet co-occur."),
     },
+    "04-bidirectional-multilayer": {
+        1: Question(960, "(num_layers * 2) * B * h = 6 * 8 * 20: every layer and direction keeps its final state.",
+                    rel_tol=0.0),
+        2: Question(11_280, "Per direction 3 * (d*h + h*h + 2h): layer 1 with d = 10 gives 1,920, layer 2 with "
+                            "d = 2h = 40 gives 3,720; both directions: 2 * (1,920 + 3,720).", rel_tol=0.0),
+        3: Question("b", "At the last position the backward direction has taken one step: it has read the last "
+                         "word only."),
+        4: Question(2, "Index layer * 2 + direction: the last layer (1) forward (0) is 2; h_n[-1] = 3 is its "
+                       "backward state."),
+        5: Question("b", "The forward states at the real words come before any pad; the backward direction reads "
+                         "the pads first."),
+        6: Question("b", "The backward state at step t has read X_{t+1}, the target: the model can copy it."),
+        7: Question("b", "The first Bidirectional layer returns (B, 128); an LSTM needs (B, T, features)."),
+        8: Question("c", "Dropout acts between stacked layers only; with one layer there is none, and PyTorch "
+                         "warns."),
+    },
 }
 
 

@@ -37,6 +37,9 @@ RUN_BUDGET_S, MEMORY_BUDGET_MIB, AUTOGRADE_BUDGET_S = 60, 1536, 15
 RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
     "02-lstm-gru": (120, "the comparison of Section 7 trains 4 PyTorch and 3 Keras models on the recall task "
                          "and times 6 layers, on top of a character LSTM and two forecasters"),
+    "04-bidirectional-multilayer": (120, "the tagging comparison of Section 5 trains four PyTorch taggers "
+                                         "(one or two layers, one or two directions) and a Keras one on "
+                                         "1,801 sentences, after Section 4's two character models"),
 }
 STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
 CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py

@@ -1,0 +1,287 @@
+"""Answer bank for Chapter 4, bidirectional and multilayer RNNs
+(solutions/04-bidirectional-multilayer/bidirectional_multilayer.ipynb).
+
+Each entry replaces the solution region of the exercise's answer cell; see
+:mod:`grading_bank` for the conventions and what is demanded of each kind.
+"""
+
+from grading_bank import correct, forbidden, wrong
+
+CHECK_H_N = '''num_directions = 2 if bidirectional else 1
+assert h_n.dim() == 3 and h_n.shape[0] == num_layers * num_directions, "wrong h_n"
+'''
+
+CHECK_OUTPUT = '''assert output.dim() == 3 and output.shape[-1] % 2 == 0, "output should be (B, T, 2h)"
+h = output.shape[-1] // 2
+last = torch.as_tensor(lengths, device=output.device).long() - 1
+rows = torch.arange(output.shape[0], device=output.device)
+'''
+
+
+# The common stack count of Exercise 3's wrong answers.
+def _count(checks: str = ('blocks = {"rnn": 1, "lstm": 4, "gru": 3}\n'
+                          'if cell not in blocks:\n    raise ValueError(cell)\n'
+                          'if framework not in ("torch", "keras"):\n    raise ValueError(framework)\n'
+                          'if num_layers < 1:\n    raise ValueError(num_layers)'),
+           biases: str = 'biases = 2 if framework == "torch" or cell == "gru" else 1',
+           directions: str = "directions = 2 if bidirectional else 1",
+           next_d: str = "d = directions * h") -> str:
+    return (f"{checks}\ng, h = blocks[cell], num_hiddens\n{biases}\n{directions}\n"
+            "total, d = 0, num_inputs\nfor _ in range(num_layers):\n"
+            f"    total += directions * g * h * (d + h + biases)\n    {next_d}\nreturn total\n")
+
+
+# The common Keras tagger of Exercise 5's wrong answers.
+def _tagger(embed: str = "layers.Embedding(vocab_size, embed_dim, mask_zero=True)",
+            lstm: str = "layers.LSTM(num_hiddens, return_sequences=True)",
+            wrap: str = "layers.Bidirectional(lstm) if bidirectional else lstm",
+            head: str = "layers.Dense(num_tags)") -> str:
+    return (f"ids = keras.Input(shape=(None,), dtype='int32')\nH = {embed}(ids)\n"
+            f"for _ in range(num_layers):\n    lstm = {lstm}\n    H = ({wrap})(H)\n"
+            f"return keras.Model(ids, {head}(H))\n")
+
+
+BANK = {
+    # ------------------------------------------------------------------ Exercise 1
+    "ex1-last-layer-states": [
+        wrong("h_n-last-row", "return h_n[-1]", "h_n[-1]: the last layer's backward state only, (B, h)"),
+        wrong("last-two-rows-backward-first",
+              CHECK_H_N + "return torch.cat([h_n[-1], h_n[-2]], dim=-1) if bidirectional else h_n[-1]",
+              "the two directions in the wrong order: backward first"),
+        wrong("layers-and-directions-swapped",
+              CHECK_H_N + "by_dir = h_n.view(num_directions, num_layers, h_n.shape[1], h_n.shape[2])\n"
+                          "return torch.cat([by_dir[k, -1] for k in range(num_directions)], dim=-1)",
+              "view(num_directions, num_layers, ...): reads layers and directions the wrong way round"),
+        wrong("first-layer",
+              CHECK_H_N + "by_layer = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])\n"
+                          "return torch.cat([by_layer[0, k] for k in range(num_directions)], dim=-1)",
+              "the first layer's final states, not the last layer's"),
+        wrong("stack-not-cat",
+              CHECK_H_N + "by_layer = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])\n"
+                          "return torch.stack([by_layer[-1, k] for k in range(num_directions)], dim=1)",
+              "torch.stack: (B, directions, h) instead of (B, 2h)"),
+        wrong("no-assert",
+              "num_directions = 2 if bidirectional else 1\n"
+              "by_layer = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])\n"
+              "return torch.cat([by_layer[-1, k] for k in range(num_directions)], dim=-1)",
+              "no assert: a wrong h_n fails inside view with a RuntimeError that names no expected shape"),
+        correct("last-rows-sliced", """
+            directions = 2 if bidirectional else 1
+            assert h_n.ndim == 3, f"h_n should have 3 axes, got shape {tuple(h_n.shape)}"
+            assert len(h_n) == num_layers * directions, (
+                f"expected {num_layers * directions} rows in h_n, got {len(h_n)}")
+            return torch.cat(list(h_n[-directions:]), dim=1)
+            """, "the last num_directions rows, concatenated"),
+        correct("permute-reshape", """
+            D = 2 if bidirectional else 1
+            assert tuple(h_n.shape[:1]) == (num_layers * D,) and h_n.dim() == 3, (
+                f"h_n should be (num_layers * {D}, B, h), got {tuple(h_n.shape)}")
+            L, B, h = num_layers, h_n.shape[1], h_n.shape[2]
+            last = h_n.reshape(L, D, B, h)[L - 1]  # (D, B, h)
+            return last.permute(1, 0, 2).reshape(B, D * h)
+            """, "reshape, then permute the directions behind the batch axis"),
+        correct("index-arithmetic", """
+            D = 2 if bidirectional else 1
+            if h_n.dim() != 3 or h_n.shape[0] != num_layers * D:
+                raise AssertionError(f"expected h_n of shape ({num_layers * D}, B, h), got {list(h_n.shape)}")
+            parts = [h_n[(num_layers - 1) * D + k] for k in range(D)]
+            return parts[0] if D == 1 else torch.hstack(parts)
+            """, "index layer * D + direction, torch.hstack"),
+        forbidden("ctorch-final-states", "return ctorch.final_states(h_n, num_layers, bidirectional)",
+                  "the course's reference"),
+    ],
+    # ------------------------------------------------------------------ Exercise 2
+    "ex2-sentence-vector": [
+        wrong("output-last-step", CHECK_OUTPUT + "return output[:, -1]",
+              "output[:, -1]: the backward half has read one word, and is read on a pad"),
+        wrong("last-real-step-both-halves", CHECK_OUTPUT + "return output[rows, last]",
+              "both halves at the last real word: the backward half has read one word"),
+        wrong("first-step-both-halves", CHECK_OUTPUT + "return output[:, 0]",
+              "both halves at the first word: the forward half has read one word"),
+        wrong("lengths-not-minus-one",
+              CHECK_OUTPUT + "last = torch.clamp(last + 1, max=output.shape[1] - 1)\n"
+                             "return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)",
+              "indexes at lengths (clamped) instead of lengths - 1: one step past the last word"),
+        wrong("halves-swapped", CHECK_OUTPUT + "return torch.cat([output[:, 0, h:], output[rows, last, :h]], dim=1)",
+              "backward half first"),
+        wrong("no-assert",
+              "h = output.shape[-1] // 2\n"
+              "last = torch.as_tensor(lengths, device=output.device).long() - 1\n"
+              "rows = torch.arange(output.shape[0], device=output.device)\n"
+              "return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)",
+              "no assert: an odd last axis is split silently"),
+        correct("loop-over-rows", """
+            assert output.ndim == 3 and output.shape[2] % 2 == 0, (
+                f"expected output (B, T, 2h), got {tuple(output.shape)}")
+            h = output.shape[2] // 2
+            vectors = []
+            for b, n in enumerate(list(lengths)):
+                vectors.append(torch.cat([output[b, int(n) - 1, :h], output[b, 0, h:]]))
+            return torch.stack(vectors)
+            """, "a loop over the sentences, torch.stack"),
+        correct("gather", """
+            B, T, two_h = output.shape if output.dim() == 3 else (None, None, None)
+            assert B is not None and two_h % 2 == 0, f"output should be (B, T, 2h), got {tuple(output.shape)}"
+            h = two_h // 2
+            idx = (torch.as_tensor(lengths).to(output.device).long() - 1).view(-1, 1, 1).expand(-1, 1, h)
+            forward = output[..., :h].gather(1, idx).squeeze(1)  # (B, h)
+            return torch.cat((forward, output[:, 0, h:]), 1)
+            """, "torch.gather along the time axis"),
+        correct("numpy-lengths", """
+            if output.dim() != 3 or output.size(-1) % 2:
+                raise AssertionError(f"output must have shape (B, T, 2h); got {tuple(output.size())}")
+            h = output.size(-1) // 2
+            steps = np.asarray(lengths).astype(np.int64) - 1
+            forward = output[np.arange(len(steps)), steps][:, :h]
+            return torch.cat([forward, output[:, 0][:, h:]], dim=-1)
+            """, "lengths through NumPy, advanced indexing with arrays"),
+        forbidden("ctorch-read-out", "return ctorch.last_forward_first_backward(output, lengths)",
+                  "the course's reference through the set-up cell's alias"),
+        forbidden("from-import-alias", """
+            from course_utils.torch import last_forward_first_backward as read_out
+            return read_out(output, lengths)
+            """, "the reference imported under another name"),
+    ],
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-stacked-num-params": [
+        wrong("later-layers-read-h", _count(next_d="d = h"),
+              "layer 2 reads h features even when the layer below is bidirectional (2h)"),
+        wrong("every-layer-reads-the-input", _count(next_d="pass"), "every layer reads num_inputs"),
+        wrong("one-bias-in-torch", _count(biases='biases = 2 if cell == "gru" else 1'),
+              "PyTorch's two bias vectors per block counted as one"),
+        wrong("one-bias-for-keras-gru", _count(biases='biases = 2 if framework == "torch" else 1'),
+              "Keras' GRU (reset_after=True) has two bias vectors, counted as one"),
+        wrong("bidirectional-ignored", _count(directions="directions = 1"), "the backward direction not counted"),
+        wrong("no-ValueError", _count(checks='blocks = {"rnn": 1, "lstm": 4, "gru": 3}'),
+              "an unknown cell raises KeyError, an unknown framework or num_layers=0 nothing"),
+        correct("closed-form", """
+            gates = {"rnn": 1, "lstm": 4, "gru": 3}.get(cell)
+            if gates is None or framework not in {"torch", "keras"} or num_layers < 1:
+                raise ValueError(f"bad arguments: cell={cell!r}, framework={framework!r}, "
+                                 f"num_layers={num_layers}")
+            D, h = (2 if bidirectional else 1), num_hiddens
+            b = 1 if (framework == "keras" and cell != "gru") else 2
+            first = D * gates * h * (num_inputs + h + b)
+            later = (num_layers - 1) * D * gates * h * (D * h + h + b)
+            return first + later
+            """, "the first layer plus (num_layers - 1) identical later layers"),
+        correct("per-framework-table", """
+            gates = {"rnn": 1, "lstm": 4, "gru": 3}
+            bias_vectors = {("torch", c): 2 for c in gates}
+            bias_vectors.update({("keras", "rnn"): 1, ("keras", "lstm"): 1, ("keras", "gru"): 2})
+            if (framework, cell) not in bias_vectors:
+                raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+            if not num_layers >= 1:
+                raise ValueError("num_layers must be positive")
+            sizes = [num_inputs] + [num_hiddens * (1 + bool(bidirectional))] * (num_layers - 1)
+            one = [gates[cell] * (d * num_hiddens + num_hiddens * num_hiddens
+                                  + bias_vectors[(framework, cell)] * num_hiddens) for d in sizes]
+            return int(sum(one) * (2 if bidirectional else 1))
+            """, "a table of bias vectors per (framework, cell); a list of input sizes"),
+        forbidden("ccells-call", "return ccells.stacked_num_params(cell, num_inputs, num_hiddens, num_layers, "
+                                 "bidirectional, framework)", "the course's reference"),
+        forbidden("module-import-alias", """
+            import course_utils.cells as counting
+            return counting.stacked_num_params(cell, num_inputs, num_hiddens, num_layers, bidirectional, framework)
+            """, "the reference's module imported under another alias"),
+    ],
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-masked-accuracy": [
+        wrong("counts-padding", "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\n"
+                                "return (predicted == Y).float().mean().item()",
+              "the padded positions counted as words"),
+        wrong("mean-of-sentences",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "per_sentence = ((predicted == Y) & real).sum(1).float() / real.sum(1).clamp(min=1).float()\n"
+              "return per_sentence.mean().item()",
+              "the mean of per-sentence accuracies: short sentences weigh as much as long ones"),
+        wrong("argmax-over-time",
+              "predicted = Y_hat.argmax(dim=1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "return ((predicted == Y) & real).sum().item() / real.sum().item()",
+              "argmax over the time axis instead of the tag axis"),
+        wrong("returns-a-tensor",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "return ((predicted == Y) & real).sum() / real.sum()",
+              "a 0-d tensor, not a float"),
+        wrong("pad-id-fixed-to-zero",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != 0\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "return ((predicted == Y) & real).sum().item() / real.sum().item()",
+              "padding assumed to be 0 whatever pad_id says"),
+        wrong("no-ValueError",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
+              "return ((predicted == Y) & real).sum().item() / real.sum().item()",
+              "padding only: ZeroDivisionError instead of ValueError"),
+        correct("masked-select", """
+            pred = Y_hat if Y_hat.ndim == 2 else torch.argmax(Y_hat, dim=2)
+            keep = Y.ne(pad_id)
+            if keep.sum() == 0:
+                raise ValueError("no word to score: Y is all padding")
+            return float(torch.masked_select(pred.eq(Y), keep).float().mean())
+            """, "torch.masked_select, then a mean"),
+        correct("where-and-counts", """
+            if Y_hat.dim() == 3:
+                Y_hat = Y_hat.max(dim=-1).indices
+            words = (Y != pad_id).long()
+            n = int(words.sum())
+            if n == 0:
+                raise ValueError(f"Y contains only pad_id={pad_id}")
+            hits = torch.where(Y_hat == Y, words, torch.zeros_like(words)).sum()
+            return hits.item() / n
+            """, "max(...).indices, torch.where"),
+        forbidden("ctorch-accuracy", "return ctorch.masked_token_accuracy(Y_hat, Y, pad_id)",
+                  "the course's reference"),
+        forbidden("cu-attribute-chain", "return cu.torch.masked_token_accuracy(Y_hat, Y, pad_id)",
+                  "the reference reached through cu"),
+    ],
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-keras-tagger": [
+        wrong("no-return-sequences", _tagger(lstm="layers.LSTM(num_hiddens)"),
+              "no return_sequences: one vector per sentence, the next LSTM refuses it"),
+        wrong("last-layer-without-sequences",
+              "ids = keras.Input(shape=(None,), dtype='int32')\n"
+              "H = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)\n"
+              "for i in range(num_layers):\n"
+              "    lstm = layers.LSTM(num_hiddens, return_sequences=i < num_layers - 1)\n"
+              "    H = (layers.Bidirectional(lstm) if bidirectional else lstm)(H)\n"
+              "return keras.Model(ids, layers.Dense(num_tags)(H))\n",
+              "the classifier's stack: the last LSTM returns one vector, so one tag per sentence"),
+        wrong("no-mask", _tagger(embed="layers.Embedding(vocab_size, embed_dim)"),
+              "no mask_zero: the backward direction reads the padding"),
+        wrong("merge-sum", _tagger(wrap="layers.Bidirectional(lstm, merge_mode='sum') if bidirectional else lstm"),
+              "merge_mode='sum': h columns instead of 2h, other parameter counts"),
+        wrong("recurrent-dropout", _tagger(lstm="layers.LSTM(num_hiddens, return_sequences=True, "
+                                                "recurrent_dropout=0.1)"),
+              "recurrent_dropout: not cuDNN-eligible"),
+        wrong("softmax-output", _tagger(head="layers.Dense(num_tags, activation='softmax')"),
+              "probabilities instead of logits"),
+        wrong("always-bidirectional", _tagger(wrap="layers.Bidirectional(lstm)"),
+              "bidirectional ignored: always two directions"),
+        correct("sequential", """
+            stack = [keras.Input((None,), dtype="int32"),
+                     layers.Embedding(input_dim=vocab_size, output_dim=embed_dim, mask_zero=True)]
+            for _ in range(num_layers):
+                cell = layers.LSTM(units=num_hiddens, return_sequences=True)
+                stack.append(layers.Bidirectional(cell, merge_mode="concat") if bidirectional else cell)
+            stack.append(layers.Dense(units=num_tags))
+            return keras.Sequential(stack)
+            """, "keras.Sequential, keyword arguments, explicit merge_mode"),
+        correct("functional-with-helper", """
+            def recurrent():
+                layer = keras.layers.LSTM(num_hiddens, return_sequences=True)
+                return keras.layers.Bidirectional(layer) if bidirectional else layer
+
+            inputs = keras.Input(shape=(None,), dtype="int32", name="word_ids")
+            x = keras.layers.Embedding(vocab_size, embed_dim, mask_zero=True)(inputs)
+            for layer in [recurrent() for _ in range(num_layers)]:
+                x = layer(x)
+            logits = keras.layers.Dense(num_tags, activation=None)(x)
+            return keras.Model(inputs=inputs, outputs=logits)
+            """, "a nested helper that makes each layer, keras.layers spelled out"),
+        forbidden("ckeras-tagger", "return ckeras.sequence_tagger(vocab_size, num_tags, embed_dim, num_hiddens, "
+                                   "num_layers, bidirectional)", "the course's reference"),
+    ],
+}
