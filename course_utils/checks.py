@@ -57,6 +57,21 @@ def check_rnn_step_args(X_t: Any, H_prev: Any, W_xh: Any, W_hh: Any, b_h: Any) -
     check_shape(b_h, (num_hiddens,), "b_h")
 
 
+def check_lengths(lengths: Any, batch_size: int, num_steps: int) -> list[int]:
+    """``lengths`` of a right-padded batch as a list of ints, each in ``1..num_steps``.
+
+    ``None`` means no padding: every sequence has ``num_steps`` tokens.  A wrong shape or a
+    length outside ``1..num_steps`` fails with an ``AssertionError`` that says what was expected.
+    """
+    if lengths is None:
+        return [num_steps] * batch_size
+    check_shape(lengths, (batch_size,), "lengths")
+    values = [int(n) for n in to_numpy(lengths)]
+    if min(values) < 1 or max(values) > num_steps:
+        raise AssertionError(f"lengths should be between 1 and num_steps = {num_steps}, got {values}")
+    return values
+
+
 def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
     """Assert that ``actual`` matches ``expected`` in shape and value, within tolerances.
 

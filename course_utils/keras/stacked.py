@@ -26,23 +26,13 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from course_utils.checks import check_shape, to_numpy
+from course_utils.checks import check_lengths, check_shape, to_numpy
 from course_utils.keras.gates import lstm_forward
 
 CELLS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 _DIRECTIONS = ("forward", "backward")
 _MERGE_SIZES = {"concat": 2, "sum": 1, "ave": 1, "mul": 1}  # Bidirectional output size, in units of h
 
-
-def _check_lengths(lengths: Any, batch_size: int, num_steps: int) -> list[int]:
-    """``lengths`` as a list of ints, each in ``1..num_steps``; all ``num_steps`` when None."""
-    if lengths is None:
-        return [num_steps] * batch_size
-    check_shape(lengths, (batch_size,), "lengths")
-    values = [int(n) for n in to_numpy(lengths)]
-    if min(values) < 1 or max(values) > num_steps:
-        raise AssertionError(f"lengths should be between 1 and num_steps = {num_steps}, got {values}")
-    return values
 
 
 def _one_direction(X, lengths: list[int], W_x, W_h, b, reverse: bool) -> tuple:
@@ -90,7 +80,7 @@ def stacked_lstm_forward(X, layers_weights: Sequence[Sequence[Sequence[Any]]], b
     if len(layers_weights) < 1:
         raise AssertionError("layers_weights should hold at least one layer, got none")
     num_directions = 2 if bidirectional else 1
-    lengths = _check_lengths(lengths, X.shape[0], X.shape[1])
+    lengths = check_lengths(lengths, X.shape[0], X.shape[1])
     H_n, C_n = [], []
     for l, directions in enumerate(layers_weights):
         if len(directions) != num_directions:
@@ -182,7 +172,7 @@ def last_forward_first_backward(output, lengths: Any = None):
     if size % 2:
         raise AssertionError(f"output should have shape (B, T, 2h), got {tuple(output.shape)}: odd last axis")
     num_hiddens = size // 2
-    last = np.array(_check_lengths(lengths, batch_size, num_steps)) - 1  # (B,)
+    last = np.array(check_lengths(lengths, batch_size, num_steps)) - 1  # (B,)
     index = np.broadcast_to(last[:, None, None], (batch_size, 1, num_hiddens))  # (B, 1, h)
     forward = ops.take_along_axis(output[:, :, :num_hiddens], index, axis=1)[:, 0]  # (B, h)
     return ops.concatenate([forward, output[:, 0, num_hiddens:]], axis=-1)  # (B, 2h)

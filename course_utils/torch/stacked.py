@@ -20,22 +20,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from course_utils.checks import check_shape, to_numpy
+from course_utils.checks import check_lengths, check_shape, to_numpy
 from course_utils.torch.gates import lstm_forward
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 _DIRECTIONS = ("forward", "backward")
-
-
-def _check_lengths(lengths: Any, batch_size: int, num_steps: int) -> list[int]:
-    """``lengths`` as a list of ints, each in ``1..num_steps``; all ``num_steps`` when None."""
-    if lengths is None:
-        return [num_steps] * batch_size
-    check_shape(lengths, (batch_size,), "lengths")
-    values = [int(n) for n in to_numpy(lengths)]
-    if min(values) < 1 or max(values) > num_steps:
-        raise AssertionError(f"lengths should be between 1 and num_steps = {num_steps}, got {values}")
-    return values
 
 
 def _one_direction(X: torch.Tensor, lengths: list[int], W_x: torch.Tensor, W_h: torch.Tensor,
@@ -84,7 +73,7 @@ def stacked_lstm_forward(X: torch.Tensor, layers_weights: Sequence[Sequence[Sequ
     if len(layers_weights) < 1:
         raise AssertionError("layers_weights should hold at least one layer, got none")
     num_directions = 2 if bidirectional else 1
-    lengths = _check_lengths(lengths, X.shape[0], X.shape[1])
+    lengths = check_lengths(lengths, X.shape[0], X.shape[1])
     H_n, C_n = [], []
     for l, directions in enumerate(layers_weights):
         if len(directions) != num_directions:
@@ -176,7 +165,7 @@ def last_forward_first_backward(output: torch.Tensor, lengths: Any = None) -> to
     if output.shape[-1] % 2:
         raise AssertionError(f"output should have shape (B, T, 2h), got {tuple(output.shape)}: odd last axis")
     num_hiddens = output.shape[-1] // 2
-    lengths = _check_lengths(lengths, output.shape[0], output.shape[1])
+    lengths = check_lengths(lengths, output.shape[0], output.shape[1])
     last = torch.tensor(lengths, device=output.device) - 1  # (B,)
     forward = output[torch.arange(output.shape[0], device=output.device), last, :num_hiddens]  # (B, h)
     return torch.cat([forward, output[:, 0, num_hiddens:]], dim=-1)  # (B, 2h)
