@@ -218,7 +218,7 @@ def test_assert_raises_still_accepts_not_implemented_when_it_is_the_expected_err
     assert assert_raises(NotImplementedError, _stub, name="_stub()") is None
 
 
-def test_check_lengths_accepts_lists_arrays_tensors_and_names_bad_ones():
+def test_check_lengths_accepts_arrays_and_tensors_and_names_bad_ones():
     import numpy as np
     import pytest
     import torch
@@ -226,10 +226,10 @@ def test_check_lengths_accepts_lists_arrays_tensors_and_names_bad_ones():
     from course_utils.checks import check_lengths
 
     assert check_lengths(None, 3, 5) == [5, 5, 5]
-    assert check_lengths([5, 1, 3], 3, 5) == [5, 1, 3]
+    assert check_lengths(np.array([5, 1, 3]), 3, 5) == [5, 1, 3]
     assert check_lengths(np.array([2, 2]), 2, 4) == [2, 2]
     assert check_lengths(torch.tensor([4]), 1, 4) == [4]
     with pytest.raises(AssertionError, match="between 1 and num_steps = 4"):
-        check_lengths([0, 3], 2, 4)
-    with pytest.raises(AssertionError, match="lengths"):
-        check_lengths([1, 2, 3], 2, 4)
+        check_lengths(np.array([0, 3]), 2, 4)
+    with pytest.raises(AssertionError, match=r"lengths should be an array or tensor of shape \(2,\)"):
+        check_lengths(np.array([1, 2, 3]), 2, 4)
