@@ -231,5 +231,5 @@ def test_check_lengths_accepts_arrays_and_tensors_and_names_bad_ones():
     assert check_lengths(torch.tensor([4]), 1, 4) == [4]
     with pytest.raises(AssertionError, match="between 1 and num_steps = 4"):
         check_lengths(np.array([0, 3]), 2, 4)
-    with pytest.raises(AssertionError, match=r"lengths should be an array or tensor of shape \(2,\)"):
+    with pytest.raises(AssertionError, match=r"lengths should have shape \(2,\), got \(3,\)"):
         check_lengths(np.array([1, 2, 3]), 2, 4)
