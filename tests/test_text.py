@@ -40,6 +40,20 @@ def test_vocab_unknown_character():
         vocab.encode("abzx")
 
 
+
+def test_vocab_encode_matches_a_lookup_beyond_ascii():
+    # Accents, Cyrillic, a character above U+FFFF and characters past the vocabulary's last one.
+    text = "Café — Как дела? 🙂 naïve\ttabs\n" * 3
+    vocab = CharVocab.from_text(text)
+    want = [vocab.stoi[ch] for ch in text]
+    np.testing.assert_array_equal(vocab.encode(text), want)
+    with pytest.raises(ValueError, match=r"not in the vocabulary: \['\U0001f600'\]"):
+        vocab.encode("Café\U0001f600")  # after every known code point
+    with pytest.raises(ValueError, match=r"not in the vocabulary: \['\\x00'\]"):
+        vocab.encode("\x00Café")  # before every known code point
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        CharVocab("").encode("a")
+
 # --- make_lm_windows --------------------------------------------------------------------------------------------
 
 def test_windows_shapes_and_shift():
