@@ -18,6 +18,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "embed": ("embedding_layer", "embedding_weights"),
     "stacked": ("bidirectional_stack", "final_states", "last_forward_first_backward", "load_stacked_lstm_weights",
                 "masked_token_accuracy", "sequence_tagger", "stacked_lstm_forward", "stacked_lstm_weights"),
+    "attention": ("dot_product_attention", "masked_cross_entropy"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

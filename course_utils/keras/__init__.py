@@ -11,7 +11,8 @@
 * :mod:`~course_utils.keras.embed`: ``embedding_layer``, ``embedding_weights``;
 * :mod:`~course_utils.keras.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
-  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``.
+  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
+* :mod:`~course_utils.keras.attention`: ``dot_product_attention``, ``masked_cross_entropy``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing, and without scikit-learn, which Keras
@@ -31,6 +32,7 @@ with quiet_native_stderr(), without_module("sklearn"):
 
     tf.config.list_physical_devices("GPU")  # probe CUDA now, while its error lines are silenced
 
+from course_utils.keras.attention import dot_product_attention, masked_cross_entropy  # noqa: E402
 from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # noqa: E402
 from course_utils.keras.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states  # noqa: E402
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
@@ -50,6 +52,7 @@ __all__ = [
     "clip_grad_norm",
     "cudnn_eligible",
     "disable_tf32",
+    "dot_product_attention",
     "embedding_layer",
     "embedding_weights",
     "evaluate_loss",
@@ -70,6 +73,7 @@ __all__ = [
     "load_stacked_lstm_weights",
     "lstm_forward",
     "lstm_step",
+    "masked_cross_entropy",
     "masked_token_accuracy",
     "recurrent_classifier",
     "rnn_forward",

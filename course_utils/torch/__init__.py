@@ -11,11 +11,13 @@
 * :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``;
 * :mod:`~course_utils.torch.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
-  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``.
+  ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
+* :mod:`~course_utils.torch.attention`: ``dot_product_attention``, ``masked_cross_entropy``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
 
+from course_utils.torch.attention import dot_product_attention, masked_cross_entropy
 from course_utils.torch.bptt import clip_grad_norm, grad_norms_through_time
 from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states
 from course_utils.torch.device import disable_tf32, get_device
@@ -35,6 +37,7 @@ __all__ = [
     "clip_grad_norm",
     "cudnn_eligible",
     "disable_tf32",
+    "dot_product_attention",
     "embedding_layer",
     "embedding_weights",
     "evaluate_loss",
@@ -55,6 +58,7 @@ __all__ = [
     "load_stacked_lstm_weights",
     "lstm_forward",
     "lstm_step",
+    "masked_cross_entropy",
     "masked_token_accuracy",
     "recurrent_classifier",
     "rnn_forward",
