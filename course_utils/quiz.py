@@ -80,6 +80,18 @@ QUIZZES: dict[str, dict[int, Question]] = {
         8: Question("c", "Dropout acts between stacked layers only; with one layer there is none, and PyTorch "
                          "warns."),
     },
+    "05-seq2seq": {
+        1: Question(5, "One prediction per target word and one for <end>: Y_out = y_1 ... y_4 <end>.", rel_tol=0.0),
+        2: Question(6, "3 words + <end> and 1 word + <end>; the 2 padded positions of the shorter row do not count.",
+                    rel_tol=0.0),
+        3: Question("b", "return_state=True hands over the final state_h and state_c, used as initial_state."),
+        4: Question("b", "One hypothesis kept: the best extension at every step, the arg-max."),
+        5: Question(1000, "10 choices at each of 3 positions: 10 ** 3.", rel_tol=0.0),
+        6: Question(25, "Each of the 5 target steps spreads its weight over the 5 real source tokens; padding gets 0.",
+                    rel_tol=0.0),
+        7: Question("b", "Teacher forcing feeds the right previous word; generation feeds the model's own, errors "
+                         "included (exposure bias)."),
+    },
 }
 
 

@@ -128,6 +128,23 @@ def beam_search(step: Step, state: Any, start_id: int, end_id: int, beam_width: 
     return best_sequence, score
 
 
+def sequence_log_prob(step: Step, state: Any, start_id: int, end_id: int, tokens: Sequence[int],
+                      max_len: int) -> float:
+    """The total log-probability of ``tokens`` under ``step``, replayed one step at a time.
+
+    ``<end>`` is scored after the tokens when there are fewer than ``max_len`` of them (a
+    hypothesis of ``max_len`` tokens was cut off, as :func:`beam_search` counts it).
+    """
+    fed, wanted = [start_id, *tokens], [*tokens, end_id]
+    if len(tokens) == max_len:
+        fed, wanted = fed[:-1], wanted[:-1]
+    total = 0.0
+    for token, target in zip(fed, wanted):
+        log_probs, state = step(np.array([token], dtype=np.int64), state)  # (1, V)
+        total += float(_numpy(log_probs)[0, target])
+    return total
+
+
 def exhaustive_search(step: Step, state: Any, start_id: int, end_id: int, vocab_size: int,
                       max_len: int) -> tuple[list[int], float]:
     """The most likely output by trying every sequence (tiny vocabularies only: ``V ** max_len``).

@@ -40,6 +40,8 @@ RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
     "04-bidirectional-multilayer": (120, "the tagging comparison of Section 5 trains four PyTorch taggers "
                                          "(one or two layers, one or two directions) and a Keras one on "
                                          "1,801 sentences, after Section 4's two character models"),
+    "05-seq2seq": (120, "the comparisons of Sections 3-5 train three encoder-decoders on 16,000 pairs: the "
+                        "lecture's model in PyTorch and in Keras, and the attention model"),
 }
 STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
 CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py

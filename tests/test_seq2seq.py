@@ -16,7 +16,8 @@ import torch.nn.functional as F
 
 import course_utils.keras as ck
 import course_utils.torch as ct
-from course_utils.seq2seq import beam_search, exhaustive_search, greedy_decode, teacher_forcing_pair
+from course_utils.seq2seq import (beam_search, exhaustive_search, greedy_decode, sequence_log_prob,
+                                  teacher_forcing_pair)
 
 
 def toy_step(table: np.ndarray):
@@ -92,18 +93,6 @@ def test_beam_search_unlimited_width_is_exhaustive_and_width_one_is_greedy(seed)
         assert score == pytest.approx(sequence_log_prob(step, state, V, end, tokens, L))
 
 
-def sequence_log_prob(step, state, start, end, tokens, max_len):
-    """The total log-probability of ``tokens`` (+ <end> when shorter than max_len), step by step."""
-    fed, targets = [start, *tokens], [*tokens, end]
-    if len(tokens) == max_len:
-        fed, targets = fed[:-1], targets[:-1]
-    total = 0.0
-    for token, target in zip(fed, targets):
-        log_probs, state = step(np.array([token]), state)
-        total += float(np.asarray(log_probs)[0, target])
-    return total
-
-
 def test_beam_search_beats_greedy_where_greedy_is_trapped():
     # From <start> (id 3): 1 (0.6) or 2 (0.4). After 1 everything is flat (1/3 each); after 2,
     # <end> has 0.9. Greedy takes 1 (best total 0.6 * 1/3 = 0.2); width 2 finds 2 <end> (0.36).
@@ -129,6 +118,15 @@ def test_beam_search_reorders_a_tuple_state_of_tensors():
     best, best_score = exhaustive_search(step, state, V, 0, V, 4)
     tokens, score = beam_search(step, state, V, 0, V ** 4, 4)  # every hypothesis kept: reordered every step
     assert tokens == best and score == pytest.approx(best_score, abs=1e-5)
+
+
+def test_sequence_log_prob_by_hand():
+    table = np.log(np.full((4, 3, 2), 0.5))  # every next token 1/2
+    table[0, 2] = np.log([0.2, 0.8])
+    step, state = toy_step(table), (np.zeros(1, int),)
+    assert sequence_log_prob(step, state, 2, 0, [1], 3) == pytest.approx(np.log(0.8 * 0.5))  # 1 <end>
+    assert sequence_log_prob(step, state, 2, 0, [1, 1, 1], 3) == pytest.approx(np.log(0.8 * 0.25))  # cut off
+    assert sequence_log_prob(step, state, 2, 0, [], 3) == pytest.approx(np.log(0.2))
 
 
 def test_beam_search_rejects_a_zero_width():
