@@ -2,8 +2,8 @@
 
 For each notebook in solutions/:
 
-* **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do);
-  wall seconds, and the kernel's peak resident memory;
+* **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do),
+  twice: the wall seconds and the kernel's peak resident memory of the faster run;
 * **autograde**: grade four copies of the solution with the course's grading command
   (``python -m course_grading autograde``, each kernel in the sandbox) in a temporary
   course, once one student at a time and once with ``--jobs 2`` (nbgrader sets
@@ -142,7 +142,9 @@ def main() -> None:
     for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
         name = notebook.relative_to(ROOT)
         print(f"running {name} ...", flush=True)
-        run = measure_run(notebook)
+        # The faster of two runs: this shared 2-core machine only ever adds time to a run
+        # (about 10 s seen between two runs of the same notebook), never removes it.
+        run = min((measure_run(notebook) for _ in range(2)), key=lambda r: r["wall_s"])
         print(f"  run: {run['wall_s']:.1f} s, peak {run['peak_mib']:.0f} MiB; autograding ...", flush=True)
         cells = measure_cells(notebook)
         grade = measure_autograde(notebook, jobs=1)
@@ -179,8 +181,9 @@ def main() -> None:
         f"Measured on {datetime.date.today().isoformat()}: {cores} CPU cores, "
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}; {_versions()}.",
         "",
-        "*run*: the solution notebook executed top to bottom in a fresh kernel, full training;"
-        " peak memory is the kernel's maximum resident set size.",
+        "*run*: the solution notebook executed top to bottom in a fresh kernel, full training, twice; the"
+        " faster run is reported (other work on a shared machine only adds time); peak memory is that"
+        " kernel's maximum resident set size.",
         f"*autograde*: `python -m course_grading autograde` (sandboxed) on {len(STUDENTS)} copies of the solution"
         " (training shortened by `NBGRADER_EXECUTION`), one student at a time: the median of the seconds the"
         " command reports per student (check, scan, grade, record).",
