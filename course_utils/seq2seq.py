@@ -17,14 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.checks import to_numpy
+
 Step = Callable[[np.ndarray, Any], tuple[Any, Any]]
-
-
-def _numpy(values: Any) -> np.ndarray:
-    """A NumPy copy of an array or a framework tensor (on any device)."""
-    if hasattr(values, "detach"):  # PyTorch
-        values = values.detach().cpu()
-    return np.asarray(values)
 
 
 def teacher_forcing_pair(target_ids: Sequence[Sequence[int]], start_id: int, end_id: int,
@@ -63,7 +58,7 @@ def greedy_decode(step: Step, state: Any, batch_size: int, start_id: int, end_id
     done = np.zeros(batch_size, dtype=bool)  # (B,)
     for _ in range(max_len):
         log_probs, state = step(tokens, state)  # (B, V)
-        tokens = _numpy(log_probs).argmax(-1).astype(np.int64)  # (B,)
+        tokens = to_numpy(log_probs).argmax(-1).astype(np.int64)  # (B,)
         for b in np.flatnonzero(~done):
             if tokens[b] == end_id:
                 done[b] = True
@@ -104,7 +99,7 @@ def beam_search(step: Step, state: Any, start_id: int, end_id: int, beam_width: 
     finished: list[tuple[float, list[int]]] = []
     for _ in range(max_len):
         log_probs, state = step(tokens, state)  # (k, V)
-        total = scores[:, None] + _numpy(log_probs).astype(np.float64)  # (k, V)
+        total = scores[:, None] + to_numpy(log_probs).astype(np.float64)  # (k, V)
         best = np.argsort(-total, axis=None, kind="stable")[:beam_width]  # flat indices
         rows, words = np.unravel_index(best, total.shape)
         keep = []
@@ -141,7 +136,7 @@ def sequence_log_prob(step: Step, state: Any, start_id: int, end_id: int, tokens
     total = 0.0
     for token, target in zip(fed, wanted):
         log_probs, state = step(np.array([token], dtype=np.int64), state)  # (1, V)
-        total += float(_numpy(log_probs)[0, target])
+        total += float(to_numpy(log_probs)[0, target])
     return total
 
 
@@ -164,7 +159,7 @@ def exhaustive_search(step: Step, state: Any, start_id: int, end_id: int, vocab_
             for t, token in enumerate(fed[: length + 1] if ended else fed[:length]):
                 log_probs, run_state = step(np.array([token]), run_state)
                 target = body[t] if t < length else end_id
-                score += float(_numpy(log_probs)[0, target])
+                score += float(to_numpy(log_probs)[0, target])
             if score > best[0]:
                 best = (score, list(body))
     return best[1], best[0]
