@@ -148,10 +148,16 @@ def main() -> None:
         print(f"  run: {run['wall_s']:.1f} s, peak {run['peak_mib']:.0f} MiB; autograding ...", flush=True)
         cells = measure_cells(notebook)
         grade = measure_autograde(notebook, jobs=1)
-        print(f"  slowest cell {cells['slowest_cell_s']:.1f} s; autograde: {grade['autograde_s']:.1f} s per "
+        print(f"  slowest cell {cells['slowest_cell_s']:.1f} s; autograde: {grade['each_s']:.1f} s per "
               f"submission, scores {grade['score']}", flush=True)
         par = measure_autograde(notebook, jobs=2)
         print(f"  autograde --jobs 2: {par['autograde_s']:.1f} s per submission", flush=True)
+        # A second one-at-a-time grading run, a minute after the first; the faster is reported,
+        # for the reason given for the run above (the same Chapter 4 submission measured 12.6,
+        # 13.3 and 16.2 s per submission in three single runs on one day).
+        again = measure_autograde(notebook, jobs=1)
+        print(f"  autograde again: {again['each_s']:.1f} s per submission", flush=True)
+        grade = min(grade, again, key=lambda g: g["each_s"])
         throughput.append(
             f"| `{name}` | {cells['slowest_cell_s']:.1f} | {60 / grade['autograde_s']:.1f} | "
             f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
@@ -186,7 +192,8 @@ def main() -> None:
         " kernel's maximum resident set size.",
         f"*autograde*: `python -m course_grading autograde` (sandboxed) on {len(STUDENTS)} copies of the solution"
         " (training shortened by `NBGRADER_EXECUTION`), one student at a time: the median of the seconds the"
-        " command reports per student (check, scan, grade, record).",
+        " command reports per student (check, scan, grade, record), in the faster of two such runs a minute"
+        " apart (the same reason as for *run*).",
         "",
         "## Autograding",
         "",
