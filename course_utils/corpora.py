@@ -6,7 +6,9 @@
   rank in the full 400,000-word vocabulary; :func:`read_glove` reads any file in GloVe's
   text format, such as the full ``glove.6B.300d.txt``;
 * :func:`load_analogies` and :func:`load_word_similarity`: the word-analogy questions of
-  word2vec, WordSim-353 and SimLex-999.
+  word2vec, WordSim-353 and SimLex-999;
+* :func:`load_imdb`: the IMDB movie reviews of Maas et al. (2011) from a copy of their
+  ``aclImdb`` folder that the reader has (the course does not ship or download it).
 
 Every shipped file is checked against its size and SHA-256 first (see
 :func:`course_utils.data.data_path`), so a missing or corrupt file raises
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -216,3 +219,43 @@ def load_word_similarity(name: str, root: Path | None = None) -> list[tuple[str,
                                 f"found {line!r}")
         pairs.append((fields[0].lower(), fields[1].lower(), float(fields[2])))
     return pairs
+
+
+_IMDB_FILE = re.compile(r"(\d+)_(\d+)\.txt")
+
+
+def load_imdb(root: str | Path, split: str = "train",
+              max_per_class: int | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Read the IMDB reviews of Maas et al. (2011) from their ``aclImdb`` folder layout.
+
+    ``root`` is the ``aclImdb`` folder: ``root/<split>/neg/<id>_<stars>.txt`` and
+    ``root/<split>/pos/<id>_<stars>.txt``, one review per file, ``split`` ``"train"`` or
+    ``"test"`` (the unlabelled ``unsup`` reviews are not read).  Returns ``texts`` (the
+    negative reviews, then the positive ones, each class in the order of its file ids, with
+    the ``<br />`` line breaks turned into spaces), ``labels`` (int64 ``(N,)``: 0 negative,
+    1 positive) and ``stars`` (int64 ``(N,)``: the rating in the file name, 1-4 or 7-10).
+    ``max_per_class`` reads only that many files of each class.  Raises
+    :class:`~course_utils.data.DataFileError` naming a missing folder or a badly named file.
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    texts: list[str] = []
+    labels: list[int] = []
+    stars: list[int] = []
+    for label, name in enumerate(("neg", "pos")):
+        folder = Path(root) / split / name
+        if not folder.is_dir():
+            raise DataFileError(f"{folder} is not a folder: root should be the aclImdb folder of the IMDB "
+                                "reviews (https://ai.stanford.edu/~amaas/data/sentiment/), which holds "
+                                "train/neg, train/pos, test/neg and test/pos")
+        files = []
+        for path in folder.iterdir():
+            match = _IMDB_FILE.fullmatch(path.name)
+            if match is None:
+                raise DataFileError(f"{path}: expected a file named <id>_<stars>.txt, as in aclImdb")
+            files.append((int(match[1]), int(match[2]), path))
+        for _, rating, path in sorted(files)[:max_per_class]:
+            texts.append(path.read_text(encoding="utf-8").replace("<br />", " "))
+            labels.append(label)
+            stars.append(rating)
+    return texts, np.array(labels, dtype=np.int64), np.array(stars, dtype=np.int64)

@@ -19,6 +19,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "stacked": ("bidirectional_stack", "final_states", "last_forward_first_backward", "load_stacked_lstm_weights",
                 "masked_token_accuracy", "sequence_tagger", "stacked_lstm_forward", "stacked_lstm_weights"),
     "attention": ("dot_product_attention", "masked_cross_entropy"),
+    "readout": ("MaskedMaxPooling", "last_real_step", "masked_pooling"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

@@ -92,6 +92,18 @@ QUIZZES: dict[str, dict[int, Question]] = {
         7: Question("b", "Teacher forcing feeds the right previous word; generation feeds the model's own, errors "
                          "included (exposure bias)."),
     },
+    "06-sentiment": {
+        1: Question(5, "love, this, product, hate, service: 'I' is dropped (the default keeps words of 2+ letters).",
+                    rel_tol=0.0),
+        2: Question(1, "Only the 7-token sentence has no padding; the others end at steps 4 and 2.", rel_tol=0.0),
+        3: Question("b", "-inf never wins a max; a padded 0 wins whenever every real value is negative."),
+        4: Question(60 / 90, "2 TP / (2 TP + FP + FN) = 60 / (60 + 10 + 20) = 0.667."),
+        5: Question(15, "Equally good: each disagreement is a coin flip, 30 / 2 = 15 each.", rel_tol=0.0),
+        6: Question("b", "A score used to choose is biased upwards; the test split must choose nothing."),
+        7: Question("b", "Its call() takes no mask, and Keras drops the mask without a word (Section 5)."),
+        8: Question(0, "Both hold good, not and bad once each: the same counts, so no feature differs.",
+                    rel_tol=0.0),
+    },
 }
 
 

@@ -42,6 +42,9 @@ RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
                                          "1,801 sentences, after Section 4's two character models"),
     "05-seq2seq": (120, "the comparisons of Sections 3-5 train three encoder-decoders on 16,000 pairs: the "
                         "lecture's model in PyTorch and in Keras, and the attention model"),
+    "06-sentiment": (120, "the table of Section 6 trains six recurrent classifiers on 8,616 snippets (four "
+                          "read-outs of a GRU and a bidirectional LSTM in PyTorch, a GRU in Keras) next to "
+                          "two baselines"),
 }
 STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
 CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py

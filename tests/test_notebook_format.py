@@ -77,9 +77,10 @@ def test_nbgrader_metadata(path):
             assert cell.cell_type == "code" and not meta["locked"]
             assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
             assert "raise NotImplementedError" not in cell.source
-            # A stub keeps its signature and docstring: the solution is inside the body.
+            # A stub keeps its signature and docstring: the solution is inside the body (of a
+            # function, or of a method of a class the answer cell defines).
             head = cell.source.split("### BEGIN SOLUTION")[0]
-            assert re.search(r"^def \w+\(.*\):", head, re.M) and '"""' in head, \
+            assert re.search(r"^(    )?def \w+\(.*\):", head, re.M) and '"""' in head, \
                 f"{meta['grade_id']}: put the signature and docstring above BEGIN SOLUTION"
         if is_test(cell):
             assert meta["locked"] and meta["points"] > 0

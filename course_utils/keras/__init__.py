@@ -12,7 +12,8 @@
 * :mod:`~course_utils.keras.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
-* :mod:`~course_utils.keras.attention`: ``dot_product_attention``, ``masked_cross_entropy``.
+* :mod:`~course_utils.keras.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
+* :mod:`~course_utils.keras.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing, and without scikit-learn, which Keras
@@ -42,12 +43,14 @@ from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norm
 from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
                                      lstm_forward, lstm_step)
 from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
+from course_utils.keras.readout import MaskedMaxPooling, last_real_step, masked_pooling  # noqa: E402
 from course_utils.keras.stacked import (bidirectional_stack, final_states, last_forward_first_backward,  # noqa: E402
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
                                         stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
     "CharRNN",
+    "MaskedMaxPooling",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
@@ -67,6 +70,7 @@ __all__ = [
     "gru_step",
     "hidden_states",
     "last_forward_first_backward",
+    "last_real_step",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",
@@ -74,6 +78,7 @@ __all__ = [
     "lstm_forward",
     "lstm_step",
     "masked_cross_entropy",
+    "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",
     "rnn_forward",

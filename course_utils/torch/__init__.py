@@ -12,7 +12,8 @@
 * :mod:`~course_utils.torch.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
-* :mod:`~course_utils.torch.attention`: ``dot_product_attention``, ``masked_cross_entropy``.
+* :mod:`~course_utils.torch.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
+* :mod:`~course_utils.torch.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -27,12 +28,14 @@ from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norm
 from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
                                     lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
+from course_utils.torch.readout import MaskedMaxPooling, last_real_step, masked_pooling
 from course_utils.torch.stacked import (bidirectional_stack, final_states, last_forward_first_backward,
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
                                         stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
     "CharRNN",
+    "MaskedMaxPooling",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
@@ -52,6 +55,7 @@ __all__ = [
     "gru_step",
     "hidden_states",
     "last_forward_first_backward",
+    "last_real_step",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",
@@ -59,6 +63,7 @@ __all__ = [
     "lstm_forward",
     "lstm_step",
     "masked_cross_entropy",
+    "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",
     "rnn_forward",
