@@ -282,3 +282,19 @@ def test_without_module_blocks_only_inside_and_spares_loaded_modules():
     with without_module("json"):  # already imported: left alone
         import json  # noqa: F401
     assert sys.modules["json"] is json
+
+
+def test_import_and_masked_layers_write_nothing_to_stderr():
+    """nbgrader scores a test cell that writes to stderr 0: TensorFlow's native log lines
+    (start-up, and oneDNN's one-time line on CPUs without AVX-512) must not reach it."""
+    import subprocess
+    import sys
+
+    code = ("import course_utils.keras as ck, keras, numpy as np\n"
+            "x = keras.layers.Embedding(5, 3, mask_zero=True)\n"
+            "ids = np.array([[1, 2, 0]])\n"
+            "keras.layers.GRU(2, return_sequences=True)(x(ids), mask=x.compute_mask(ids))\n"
+            "keras.layers.Bidirectional(keras.layers.LSTM(2))(x(ids), mask=x.compute_mask(ids))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stderr.strip() == "", f"importing course_utils.keras and masked RNNs wrote to stderr:\n{proc.stderr}"
