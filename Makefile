@@ -37,8 +37,12 @@ $(CHP): deploy/package.json deploy/package-lock.json
 
 venv: $(STAMP) $(CHP)
 
+# Any warning fails the build (-W), a broken internal link or cross-reference among them (-n:
+# nitpicky); --keep-going lists them all first. tests/conftest.py builds with the same flags.
+BOOK_FLAGS := -W -n --keep-going
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build .
+	$(BIN)/jupyter-book build $(BOOK_FLAGS) .
 	@echo ""
 	@echo "The site is built. Open: file://$(CURDIR)/_build/html/index.html"
 

@@ -1,7 +1,9 @@
 """Regenerate the student notebooks in chapters/ from the instructor notebooks in solutions/.
 
 Runs ``nbgrader generate_assignment`` for every chapter folder, without touching a
-gradebook, and removes released chapters whose source is gone.  Usage::
+gradebook, and removes released chapters whose source is gone.  The line of each chapter's
+set-up cell that installs the course where it is missing (Colab) gets the repository and
+branch of ``_config.yml``, the one place they are set.  Usage::
 
     python scripts/release.py [--into DIR]
 
@@ -11,12 +13,41 @@ gradebook, and removes released chapters whose source is gone.  Usage::
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# In the set-up cell: COURSE_PACKAGE = "course-utils @ git+<repository URL>@<branch>"
+PACKAGE_LINE = re.compile(r'COURSE_PACKAGE = "[^"]*"')
+
+
+def course_package(root: Path = ROOT) -> str:
+    """The pip requirement that installs the course from the repository named in ``_config.yml``."""
+    import yaml  # installed with jupyter-book
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    repository = config["repository"]
+    return f"course-utils @ git+{repository['url'].rstrip('/')}@{repository.get('branch', 'main')}"
+
+
+def set_course_package(notebook: Path, package: str) -> None:
+    """Point the install line of ``notebook``'s set-up cell at ``package``."""
+    import nbformat
+    from nbgrader.utils import compute_checksum
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if PACKAGE_LINE.search(source):
+            cell["source"] = PACKAGE_LINE.sub(f'COURSE_PACKAGE = "{package}"', source).splitlines(keepends=True)
+            meta = cell["metadata"].get("nbgrader", {})
+            if "checksum" in meta:  # a locked cell: nbgrader's checksum of the new source
+                meta["checksum"] = compute_checksum(nbformat.from_dict({**cell, "source": "".join(cell["source"])}))
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def chapters(root: Path = ROOT) -> list[str]:
@@ -38,6 +69,8 @@ def release(into: Path, root: Path = ROOT) -> None:
              f"--CourseDirectory.release_directory={into}", "--log-level=ERROR"],
             cwd=root, check=True,
         )
+        for notebook in (into / name).glob("*.ipynb"):
+            set_course_package(notebook, course_package(root))
         print(f"released {name} -> {into / name}")
 
 

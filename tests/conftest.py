@@ -8,13 +8,14 @@ folder and no window opens.
 import atexit
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from course_utils.text import CharVocab, make_lm_windows
-from nbutils import BIN, ROOT, quiet_env, run
+from nbutils import BIN, ROOT, quiet_env
 
 _STATE_DIR = Path(tempfile.mkdtemp(prefix="course-tests-"))
 atexit.register(shutil.rmtree, _STATE_DIR, ignore_errors=True)
@@ -37,6 +38,13 @@ def abc_data():
     return vocab, X, Y
 
 
+def book_flags() -> list[str]:
+    """The flags `make book` builds with (the Makefile's BOOK_FLAGS): warnings fail the build."""
+    import re
+
+    return re.search(r"^BOOK_FLAGS := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory):
     """Build the book once with `jupyter-book build --all` into a fresh folder.
@@ -48,8 +56,11 @@ def book(tmp_path_factory):
     one work unit (see work_unit below), so that they share one worker and one build.
     """
     tmp = tmp_path_factory.mktemp("book")
-    proc = run([str(BIN / "jupyter-book"), "build", "--all", str(ROOT), "--path-output", str(tmp)],
-               ROOT, quiet_env(tmp), timeout=3600)
+    # Not `run`: with -W a warning makes the build exit 1 after writing every page (--keep-going),
+    # and test_book's test_build_has_no_warnings lists them.
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", "--all", *book_flags(), str(ROOT),
+                           "--path-output", str(tmp)], cwd=ROOT, env=quiet_env(tmp), capture_output=True,
+                          text=True, timeout=3600)
     return tmp / "_build", proc.stdout + proc.stderr
 
 
@@ -69,7 +80,7 @@ def book(tmp_path_factory):
 # chapters in order, then other slow tests), so that the small ones fill in at the end and
 # no worker is left alone with a long one. The order is the same without xdist.
 
-BOOK_MODULES = {"tests/test_book.py", "tests/test_student_notebooks.py"}
+BOOK_MODULES = {"tests/test_book.py", "tests/test_student_notebooks.py", "tests/test_site_browser.py"}
 CHAPTER_MODULES = {"tests/test_autograde.py", "tests/test_nbgrader_flow.py"}  # parametrized by chapter: test_x[<chapter>]
 
 
