@@ -166,8 +166,11 @@ def main() -> None:
             f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
             f"{class_hours(par['autograde_s'], 2000):.1f} |")
         run_budget = RUN_BUDGET_EXCEPTIONS.get(notebook.parent.name, (RUN_BUDGET_S, ""))[0]
+        # The solution must also earn every point: a lost point is a grading defect (a test
+        # that fails on correct code, or a cell that writes to stderr on this machine).
+        full_marks = all(score == most for score, most in grade["score"] + par["score"])
         ok = (run["wall_s"] <= run_budget and run["peak_mib"] <= MEMORY_BUDGET_MIB
-              and grade["each_s"] <= AUTOGRADE_BUDGET_S)
+              and grade["each_s"] <= AUTOGRADE_BUDGET_S and full_marks)
         score = ", ".join(f"{a:g}/{b:g}" for a, b in grade["score"])
         rows.append(f"| `{name}` | {run['wall_s']:.1f} | {run['peak_mib']:.0f} | {grade['each_s']:.1f} | "
                     f"{score} | {'yes' if ok else '**no**'} |")
@@ -196,7 +199,8 @@ def main() -> None:
         f"*autograde*: `python -m course_grading autograde` (sandboxed) on {len(STUDENTS)} copies of the solution"
         " (training shortened by `NBGRADER_EXECUTION`), one student at a time: the median of the seconds the"
         " command reports per student (check, scan, grade, record), in the faster of two such runs a minute"
-        " apart (the same reason as for *run*).",
+        " apart (the same reason as for *run*). *within budget* also needs the solution to earn every point in"
+        " every grading run.",
         "",
         "## Autograding",
         "",
