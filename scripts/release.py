@@ -43,10 +43,11 @@ def set_course_package(notebook: Path, package: str) -> None:
     for cell in nb["cells"]:
         source = "".join(cell["source"])
         if PACKAGE_LINE.search(source):
-            cell["source"] = PACKAGE_LINE.sub(f'COURSE_PACKAGE = "{package}"', source).splitlines(keepends=True)
+            source = PACKAGE_LINE.sub(f'COURSE_PACKAGE = "{package}"', source)
+            cell["source"] = source.splitlines(keepends=True)
             meta = cell["metadata"].get("nbgrader", {})
             if "checksum" in meta:  # a locked cell: nbgrader's checksum of the new source
-                meta["checksum"] = compute_checksum(nbformat.from_dict({**cell, "source": "".join(cell["source"])}))
+                meta["checksum"] = compute_checksum(nbformat.from_dict({**cell, "source": source}))
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -63,6 +64,7 @@ def release(into: Path, root: Path = ROOT) -> None:
         if stale.is_dir() and stale.name not in names:
             shutil.rmtree(stale)
     nbgrader = Path(sys.executable).with_name("nbgrader")
+    package = course_package(root)
     for name in names:
         subprocess.run(
             [str(nbgrader), "generate_assignment", name, "--force", "--no-db",
@@ -70,7 +72,7 @@ def release(into: Path, root: Path = ROOT) -> None:
             cwd=root, check=True,
         )
         for notebook in (into / name).glob("*.ipynb"):
-            set_course_package(notebook, course_package(root))
+            set_course_package(notebook, package)
         print(f"released {name} -> {into / name}")
 
 

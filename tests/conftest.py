@@ -45,6 +45,16 @@ def book_flags() -> list[str]:
     return re.search(r"^BOOK_FLAGS := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
 
 
+def build_book(source: Path, state: Path, *args: str, timeout: int = 3600) -> subprocess.CompletedProcess:
+    """`jupyter-book build` of ``source`` with `make book`'s flags and ``args``; framework state in ``state``.
+
+    Not `nbutils.run`, which fails on a non-zero exit: with -W a warning makes the build exit 1
+    after writing every page (--keep-going), and the callers check the log.
+    """
+    return subprocess.run([str(BIN / "jupyter-book"), "build", *book_flags(), *args, str(source)], cwd=source,
+                          env=quiet_env(state), capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory):
     """Build the book once with `jupyter-book build --all` into a fresh folder.
@@ -56,11 +66,8 @@ def book(tmp_path_factory):
     one work unit (see work_unit below), so that they share one worker and one build.
     """
     tmp = tmp_path_factory.mktemp("book")
-    # Not `run`: with -W a warning makes the build exit 1 after writing every page (--keep-going),
-    # and test_book's test_build_has_no_warnings lists them.
-    proc = subprocess.run([str(BIN / "jupyter-book"), "build", "--all", *book_flags(), str(ROOT),
-                           "--path-output", str(tmp)], cwd=ROOT, env=quiet_env(tmp), capture_output=True,
-                          text=True, timeout=3600)
+    # A warning does not stop the tests: test_book's test_build_has_no_warnings lists them.
+    proc = build_book(ROOT, tmp, "--all", "--path-output", str(tmp))
     return tmp / "_build", proc.stdout + proc.stderr
 
 

@@ -7,8 +7,9 @@ Chapter 4 (...)``. A table repeats the dependencies, exercises, points and times
 suggested paths through the course add them up. From the released student notebook (the
 same metadata and text as the instructor notebook in solutions/) this module recomputes:
 
-* exercises: the distinct ``exN`` prefixes of the answer cells' grade ids; points: the sum
-  of the points of the graded cells;
+* exercises: the answer cells, each with the test cells named after it
+  (``nbutils.exercises``, as test_notebook_format counts them); points: the sum of their
+  test cells' points;
 * quiz questions: the numbered items of the chapter's "## Self-check quiz" section;
 * words: the whitespace-separated words of the markdown cells; the page's rounded figure
   must be within 5% of it;
@@ -29,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from nbutils import ROOT, grade_id, is_solution, nbgrader_meta, read, released, source_notebooks
+from nbutils import ROOT, exercises, read, released, source_notebooks
 
 INTRO = ROOT / "intro.md"
 WORD_TOLERANCE = 0.05  # the page rounds word counts; edits that move them more must update it
@@ -38,7 +39,6 @@ WORD_TOLERANCE = 0.05  # the page rounds word counts; edits that move them more 
 OPENING_TIME = re.compile(r"\*\*Time\.\*\*\s+About\s+(\d+(?:\.5)?|[a-z]+)((?:\s+and\s+a\s+half)?)\s+hours?\b", re.I)
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
-EXERCISE_PREFIX = re.compile(r"(ex\d+)-")
 CHAPTER_REFS = re.compile(r"\bChapters? (\d+(?:(?:, | and )\d+)*)")
 SECTION = re.compile(r"^### (\d+)\. (.*?)$(.*?)(?=^#|\Z)", re.M | re.S)
 FIELDS = {
@@ -111,8 +111,7 @@ def computed(source: Path) -> dict:
     """Exercises, points, quiz questions, words, prerequisite chapters and stated time of one chapter."""
     nb = read(_student(source))
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    prefixes = {m.group(1) for c in nb.cells if is_solution(c) and (m := EXERCISE_PREFIX.match(grade_id(c) or ""))}
-    points = sum(nbgrader_meta(c).get("points", 0) for c in nb.cells if nbgrader_meta(c).get("grade"))
+    found = exercises(nb)  # the answer cells with their test cells, as test_notebook_format counts them
     quiz = next((t for t in markdown if "## Self-check quiz" in t), None)
     questions = 0
     if quiz is not None:
@@ -122,8 +121,8 @@ def computed(source: Path) -> dict:
                           for t in markdown if "**Prerequisites.**" in t), None)
     hours, time_line = _opening_hours(markdown[0]) if markdown else (None, None)
     return {
-        "exercises": len(prefixes),
-        "points": float(points),
+        "exercises": len(found),
+        "points": float(sum(e.points for e in found)),
         "quiz": questions,
         "words": sum(len(t.split()) for t in markdown),
         "builds_on": None if prerequisites is None else _refs(prerequisites),

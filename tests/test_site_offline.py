@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import book_flags
-from nbutils import BIN, ROOT, quiet_env
+from conftest import book_flags, build_book
+from nbutils import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -35,24 +34,19 @@ def _tiny_book(folder: Path, link: str) -> Path:
     return folder
 
 
-def _build(folder: Path):
-    return subprocess.run([str(BIN / "jupyter-book"), "build", *book_flags(), str(folder)], cwd=folder,
-                          env=quiet_env(folder), capture_output=True, text=True, timeout=600)
-
-
 def test_make_book_fails_on_warnings():
     assert {"-W", "-n"} <= set(book_flags()), f"make book should fail on warnings: BOOK_FLAGS = {book_flags()}"
 
 
 def test_a_broken_internal_link_fails_the_build(tmp_path):
-    proc = _build(_tiny_book(tmp_path, "no-such-page.md"))
+    proc = build_book(_tiny_book(tmp_path, "no-such-page.md"), tmp_path, timeout=600)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0, "a link to a missing page should fail the build\n" + log[-2000:]
     assert "no-such-page" in log, "the build log should name the broken link\n" + log[-2000:]
 
 
 def test_pages_load_mathjax_and_assets_from_the_site(tmp_path):
-    proc = _build(_tiny_book(tmp_path, "intro.md"))
+    proc = build_book(_tiny_book(tmp_path, "intro.md"), tmp_path, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html = tmp_path / "_build" / "html"
     page = (html / "intro.html").read_text(encoding="utf-8")

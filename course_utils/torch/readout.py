@@ -52,7 +52,7 @@ class MaskedMaxPooling(nn.Module):
     instead of the lengths.
     """
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # a signature of its own, as the twins' test compares constructors
         super().__init__()
 
     def forward(self, outputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
