@@ -25,26 +25,31 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Grade with `python -m course_grading autograde ASSIGNMENT`: it runs `nbgrader autograde`
 # for one student at a time, each kernel in a sandbox, and reports every student (see the
 # instructor guide). Plain `nbgrader autograde` still works, without the sandbox.
-from course_grading.plugins import CappedExecute, GuardTests, RedactHiddenTests  # noqa: E402
+from course_grading.execute import TrustedExecute  # noqa: E402
+from course_grading.plugins import RedactHiddenTests  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,  # noqa: E402
                                     LimitOutput, SaveAutoGrades)
 
+# TrustedExecute runs the student's cells in the kernel and every test cell in the grader's own
+# process, against the kernel through plain values: hidden tests never reach the student's
+# code, and nothing the student's code does can change a test's verdict (course_grading.judge).
 # Output is capped in characters as it arrives (nbgrader's LimitOutput counts lines only).
-# GuardTests: every test cell first checks that no answer replaced a test helper or a
-# NumPy, PyTorch or Keras function (course_grading.guard).
-c.Autograde.autograde_preprocessors = [GuardTests, CappedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.CappedExecute.max_chars = 100_000
+c.TrustedExecute.max_chars = 100_000
 # Feedback shows no hidden test, not even in a traceback (nbgrader issue #917).
 c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
 # A deleted test or answer cell is put back (and fails if the answer is missing).
 c.OverwriteCells.add_missing_cells = True
 
-# The per-cell timeout, from measured cell times (BENCHMARKS.md, "Autograding"): under
-# NBGRADER_EXECUTION the slowest cell of every chapter is its set-up cell (imports, about
-# 10 s on two cores); 30 s is three times that. A cell that hangs is stopped here, scores 0,
-# and the rest of the notebook and of the class are graded.
+# The per-cell timeout, from measured cell times (BENCHMARKS.md, "Autograding"): every cell
+# but the set-up cell takes at most 2 s under NBGRADER_EXECUTION; 30 s is fifteen times that.
+# A cell that hangs is stopped here, and the rest of the notebook and of the class are graded;
+# a test cell's calls into the student's code share the same 30 s. The set-up cell (imports,
+# about 10 s on two cores) has c.TrustedExecute.setup_timeout = 120 s; when it times out on a
+# loaded machine nobody is scored: the student is graded again, alone, with
+# retry_setup_timeout = 300 s, and is "grading failed" (no score) if that fails too.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = False

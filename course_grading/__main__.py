@@ -12,6 +12,7 @@ from pathlib import Path
 
 from course_grading.autograde import autograde
 from course_grading.sandbox import SandboxUnavailable
+from course_grading.submission import FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,13 +38,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     width = max([len(r.student_id) for r in results] + [7])
     for r in results:
-        score = f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
+        score = "-" if r.score is None else f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
         extra = f"  {r.reason}" if r.reason else ""
+        review = f"  [review: {'; '.join(r.review)}]" if r.review else ""
         edits = f"  [read-only cells: {'; '.join(r.edited)}]" if r.edited else ""
-        print(f"{r.student_id:<{width}}  {r.status:<15} {score:>9}  {r.seconds:5.1f} s{extra}{edits}")
+        print(f"{r.student_id:<{width}}  {r.status:<15} {score:>9}  {r.seconds:5.1f} s{extra}{review}{edits}")
     counts = {s: sum(r.status == s for r in results) for s in sorted({r.status for r in results})}
     print(f"{len(results)} students: " + ", ".join(f"{n} {s}" for s, n in counts.items()) +
           f"; report: grades/autograde-{args.assignment}.csv")
+    failed = [r.student_id for r in results if r.status == FAILED]
+    if failed:
+        print(f"GRADING FAILED for {len(failed)} student(s), no score recorded: {' '.join(failed)}; after a look at "
+              f"grades/logs/{args.assignment}/, grade them again with: python -m course_grading autograde "
+              f"{args.assignment} " + " ".join(f"--student {s}" for s in failed))
     return 0
 
 

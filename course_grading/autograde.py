@@ -1,31 +1,38 @@
-"""Grade a whole class with nbgrader, one student per process, each in the sandbox.
+"""Grade a whole class with nbgrader, one student per process, each kernel in the sandbox.
 
 ``python -m course_grading autograde ASSIGNMENT`` (run in the course folder, where
 ``nbgrader_config.py`` is) does, for every student on the roster (the gradebook's students
 and every folder under ``submitted/``):
 
-1. :func:`course_grading.submission.precheck`: nothing submitted, a wrongly named file or a
-   file that is not a notebook gets 0 and a reason without running anything;
-2. :mod:`course_grading.tamper`: answers that rebind the test helpers, patch NumPy or
-   PyTorch, or reach for the file system are flagged "needs review";
-3. ``nbgrader autograde ASSIGNMENT --student S --force`` through nbgrader's API, in one of
-   ``--jobs`` worker processes, the kernel in the sandbox of :mod:`course_grading.sandbox`;
-   an error of one student's run is that student's "grading failed", and the batch goes on;
-4. a flagged submission gets a manual score of 0 on every grade cell with the reasons as a
-   comment, which nbgrader's export, feedback and formgrader all show.
+1. copies the submission into a private staging folder, regular files only: a symbolic
+   link, a device or a socket in ``submitted/`` is left out and named in the report, so
+   nothing the grader copies, grades or returns can lead outside the submission;
+2. :func:`course_grading.submission.precheck` on that copy: nothing submitted, a wrongly
+   named file or a file that is not a notebook gets 0 and a reason without running anything;
+3. :mod:`course_grading.tamper` reads the student's code and lists what an instructor may
+   want to look at ("needs review"); that alone changes no score;
+4. ``nbgrader autograde ASSIGNMENT --student S --force`` through nbgrader's API, in one of
+   ``--jobs`` worker processes: the student's cells run in the sandboxed kernel, the tests in
+   the worker (:class:`course_grading.execute.TrustedExecute`), and nbgrader records the
+   scores in its gradebook;
+5. a run that failed for a reason that is not the student's (the set-up cell timed out on a
+   loaded machine, the kernel could not start or died in the set-up cell, nbgrader failed)
+   is graded again once, alone, after the others; if it fails again the student is
+   "grading failed": no score is recorded as earned, every grade cell is marked for manual
+   grading, and the command's last line names them.
 
 It writes ``grades/autograde-ASSIGNMENT.csv`` (one row per student: status, score, reason,
-the read-only cells the student edited or deleted, seconds) and nbgrader's log of each run
-to ``grades/logs/ASSIGNMENT/STUDENT.log``.
+what needs review, the read-only cells the student edited or deleted, seconds) and
+nbgrader's log of each run to ``grades/logs/ASSIGNMENT/STUDENT.log``.
 """
 
 from __future__ import annotations
 
-import atexit
 import csv
 import multiprocessing
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -43,25 +50,30 @@ from course_grading.submission import (FAILED, GRADED, NEEDS_REVIEW, Precheck, e
 
 #: nbgrader's log lines that say nothing here (see course_grading.submission).
 NOISE = ("Checksum for grade cell", "checksum has changed", "Checksum for")
-COLUMNS = ["student_id", "status", "score", "max_score", "reason", "edited_cells", "seconds"]
+COLUMNS = ["student_id", "status", "score", "max_score", "reason", "review", "edited_cells", "seconds"]
+#: Largest file copied from a submission folder (a notebook is at most nbgrader's max_file_size).
+MAX_COPY_BYTES = 100 * 2**20
 
 
 @dataclass
 class Result:
-    """One student's row of the report."""
+    """One student's row of the report; ``retry`` is set when the run should be graded again."""
 
     student_id: str
     status: str
-    score: float = 0.0
+    score: float | None = 0.0
     max_score: float = 0.0
     reason: str = ""
     edited: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    review: list[str] = field(default_factory=list)
+    retry: str = ""
 
     def row(self) -> dict:
-        """The row as written to the CSV file."""
-        return {"student_id": self.student_id, "status": self.status, "score": round(self.score, 3),
-                "max_score": self.max_score, "reason": self.reason, "edited_cells": "; ".join(self.edited),
+        """The row as written to the CSV file (no score when grading failed)."""
+        return {"student_id": self.student_id, "status": self.status,
+                "score": "" if self.score is None else round(self.score, 3), "max_score": self.max_score,
+                "reason": self.reason, "review": "; ".join(self.review), "edited_cells": "; ".join(self.edited),
                 "seconds": round(self.seconds, 1)}
 
 
@@ -71,120 +83,190 @@ def roster(course: Path, assignment: str, db_url: str) -> list[str]:
         names = {s.id for s in gb.students}
     submitted = course / "submitted"
     if submitted.is_dir():
-        names |= {p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")}
+        names |= {p.name for p in submitted.iterdir() if p.is_dir() and not p.is_symlink()
+                  and not p.name.startswith(".")}
     return sorted(names)
+
+
+def stage(source: Path, dest: Path) -> list[str]:
+    """Copy the regular files of ``source`` (a submission folder) into ``dest``, following no link.
+
+    Returns what was left out: links, devices, sockets, pipes and files over
+    :data:`MAX_COPY_BYTES`, each as a short phrase. ``source`` itself must be a real folder.
+    """
+    skipped: list[str] = []
+    dest.mkdir(parents=True, exist_ok=True)
+    for root, dirs, files in os.walk(source, followlinks=False):
+        rel = Path(root).relative_to(source)
+        for name in list(dirs):
+            if os.path.islink(os.path.join(root, name)):
+                skipped.append(f"{rel / name} (a link)")
+                dirs.remove(name)
+            else:
+                (dest / rel / name).mkdir(exist_ok=True)
+        for name in files:
+            path = os.path.join(root, name)
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+                skipped.append(f"{rel / name} ({kind})")
+                continue
+            if info.st_size > MAX_COPY_BYTES:
+                skipped.append(f"{rel / name} (larger than {MAX_COPY_BYTES // 2**20} MiB)")
+                continue
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as src, open(dest / rel / name, "wb") as out:
+                shutil.copyfileobj(src, out)
+    return skipped
+
+
+def remove_links(folder: Path) -> list[str]:
+    """Remove anything but regular files and folders below ``folder`` (what nbgrader wrote); return what went."""
+    removed = []
+    if not folder.is_dir() or folder.is_symlink():
+        return removed
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                os.unlink(path)
+                removed.append(os.path.relpath(path, folder))
+    return removed
 
 
 class _Worker:
     """nbgrader's API in one process, configured once: it grades one student per call."""
 
     api = None
-    course: Path
 
     @classmethod
-    def start(cls, course: str, use_sandbox: bool) -> None:
-        """Load ``nbgrader_config.py`` and, with the sandbox, a private kernel spec and socket folder."""
+    def start(cls, course: str, use_sandbox: bool, staging: str, again: bool = False) -> None:
+        """Load ``nbgrader_config.py``, read submissions from ``staging``, and sandbox the kernels.
+
+        ``again``: the students are graded a second time, alone; the set-up cell gets
+        ``TrustedExecute.retry_setup_timeout`` seconds.
+        """
+        from course_grading.execute import TrustedExecute
+
         from nbgrader.apps import NbGrader, NbGraderAPI  # slow imports: once per worker
 
-        cls.course = Path(course)
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""  # the tests' own computations: on the CPU, the same for everyone
         app = NbGrader()
         app.config_file_paths.insert(0, course)
         app.load_config_file()
         config = app.config
         config.CourseDirectory.root = course
-        if use_sandbox:
-            tmp = Path(tempfile.mkdtemp(prefix="grade-"))
-            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
-            sandbox.write_kernelspec(tmp / "share")
-            os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share"),
-                                                                       os.environ.get("JUPYTER_PATH")]))
-            os.environ["JUPYTER_RUNTIME_DIR"] = str(tmp)
-            os.environ["COURSE_SANDBOX_ROOT"] = str(cls.course / "autograded")
-            config.Execute.kernel_name = sandbox.KERNEL_NAME
-            config.KernelManager.transport = "ipc"
-            config.KernelManager.ip = str(tmp / "kernel")
-            config.KernelManager.connection_file = str(tmp / "kernel.json")
+        config.CourseDirectory.submitted_directory = staging
+        config.TrustedExecute.sandbox = use_sandbox
+        if again:
+            config.TrustedExecute.setup_timeout = config.TrustedExecute.get(
+                "retry_setup_timeout", TrustedExecute.retry_setup_timeout.default_value)
         cls.api = NbGraderAPI(config=config)
 
     @classmethod
-    def grade(cls, assignment: str, student: str) -> tuple[bool, str]:
-        """``nbgrader autograde ASSIGNMENT --student STUDENT --force``: success, and the log."""
+    def grade(cls, assignment: str, student: str) -> tuple[bool, str, list[dict]]:
+        """``nbgrader autograde ASSIGNMENT --student STUDENT --force``: success, the log, the runs' reports."""
+        from course_grading import execute
+
         for attempt in range(3):  # parallel workers share gradebook.db: SQLite may be busy for a moment
+            execute.REPORTS.clear()
             result = cls.api.autograde(assignment, student, force=True, create=True)
             text = result.get("log", "") + result.get("error", "")
             if "database is locked" not in text:
                 break
             time.sleep(1 + attempt)
         kept = "\n".join(line for line in text.splitlines() if not any(n in line for n in NOISE))
-        return bool(result.get("success")), kept
+        return bool(result.get("success")), kept, list(execute.REPORTS)
 
 
-def _grade_in_worker(assignment: str, student: str) -> tuple[bool, str]:
+def _grade_in_worker(assignment: str, student: str) -> tuple[bool, str, list[dict]]:
     return _Worker.grade(assignment, student)
 
 
-def _flag(db_url: str, assignment: str, student: str, reasons: list[str]) -> None:
-    """Score every grade cell of the submission 0 by hand, with the reasons as a comment."""
-    note = "Needs review: " + "; ".join(reasons) + ". Scored 0 until an instructor has looked at it."
+def mark_failed(db_url: str, assignment: str, student: str, reason: str) -> None:
+    """Leave no automatic score for a run that failed: every grade cell needs manual grading, with the reason."""
+    note = f"Grading failed: {reason}. Grade by hand or run the grader again for this student."
     with Gradebook(db_url) as gb:
-        submission = gb.find_submission(assignment, student)
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                grade.manual_score = 0.0
-                grade.needs_manual_grade = False
+                grade.auto_score = None
+                grade.manual_score = None
+                grade.needs_manual_grade = True
             for comment in notebook.comments:
                 comment.manual_comment = note
         gb.db.commit()
 
 
-def grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str,
-              grade: Callable[[str, str], tuple[bool, str]]) -> Result:
-    """Precheck, scan, grade and, if needed, flag one student's submission; never raises."""
+def grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str, staging: Path,
+              grade: Callable[[str, str], tuple[bool, str, list[dict]]], final: bool = True) -> Result:
+    """Stage, precheck, scan and grade one student's submission; never raises.
+
+    ``final`` is false on the first pass: a run that should be graded again comes back with
+    ``retry`` set instead of "grading failed".
+    """
     start = time.perf_counter()
     try:
-        return _grade_one(course, assignment, student, release, db_url, grade, start)
+        return _grade_one(course, assignment, student, release, db_url, staging, grade, start, final)
     except Exception as err:  # one broken submission must not stop the class
-        return Result(student, FAILED, reason=f"{type(err).__name__}: {err}"[:300],
-                      seconds=time.perf_counter() - start)
+        reason = f"{type(err).__name__}: {err}"[:300]
+        if not final:
+            return Result(student, FAILED, None, reason=reason, retry=reason, seconds=time.perf_counter() - start)
+        mark_failed(db_url, assignment, student, reason)
+        return Result(student, FAILED, None, reason=reason, seconds=time.perf_counter() - start)
 
 
-def _grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str,
-               grade: Callable[[str, str], tuple[bool, str]], start: float) -> Result:
-    folder = course / "submitted" / student / assignment
-    check: Precheck = precheck(folder, list(release))
+def _grade_one(course: Path, assignment: str, student: str, release: dict, db_url: str, staging: Path,
+               grade: Callable, start: float, final: bool) -> Result:
+    source = course / "submitted" / student / assignment
+    folder = staging / student / assignment
+    shutil.rmtree(staging / student, ignore_errors=True)
+    skipped = stage(source, folder) if source.is_dir() and not source.is_symlink() else []
+    check: Precheck = precheck(folder if source.is_dir() and not source.is_symlink() else source, list(release))
+    notes = list(check.notes) + ([f"left out of the submission: {', '.join(skipped[:5])}"] if skipped else [])
     if check.status is not None:
         with Gradebook(db_url) as gb:
             gb.update_or_create_student(student)
-        return Result(student, check.status, reason=check.reason, seconds=time.perf_counter() - start)
+        return Result(student, check.status, reason="; ".join([check.reason] + notes),
+                      seconds=time.perf_counter() - start)
     edited, flags = [], []
     for name, release_nb in release.items():
         submitted = nbformat.read(folder / name, as_version=4)
         edited += edited_cells(submitted, release_nb)
         flags += tamper.scan(submitted, release_nb)
     log = course / "grades" / "logs" / assignment / f"{student}.log"
-    ok, text = grade(assignment, student)
+    ok, text, reports = grade(assignment, student)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(text + "\n", encoding="utf-8")
+    removed = remove_links(course / "autograded" / student / assignment)
+    if removed:
+        notes.append(f"removed from the autograded folder: {', '.join(removed[:5])}")
+    retry = next((r["retry"] for r in reports if r.get("retry")), "")
+    notes += [n for r in reports for n in r.get("notes", [])]
+    if not ok and not retry:
+        tail = " | ".join(text.strip().splitlines()[-2:])[-200:]
+        retry = f"nbgrader failed ({tail}); see {log.relative_to(course)}"
+    if retry:
+        if not final:
+            return Result(student, FAILED, None, reason=retry, edited=edited, review=flags, retry=retry,
+                          seconds=time.perf_counter() - start)
+        mark_failed(db_url, assignment, student, retry)
+        return Result(student, FAILED, None, reason="; ".join([retry] + notes), edited=edited, review=flags,
+                      seconds=time.perf_counter() - start)
     try:
         with Gradebook(db_url) as gb:
             submission = gb.find_submission(assignment, student)
             score, max_score = submission.score, submission.max_score
     except MissingEntry:
-        tail = " | ".join(text.strip().splitlines()[-3:])
-        return Result(student, FAILED, reason=f"nbgrader failed: {tail[-300:]}", edited=edited,
+        return Result(student, FAILED, None, reason="nbgrader recorded no submission", edited=edited,
                       seconds=time.perf_counter() - start)
-    notes = list(check.notes)
-    if not ok:  # failing tests do not make nbgrader fail: a kernel that died or hung does
-        tail = " | ".join(text.strip().splitlines()[-2:])[-200:]
-        notes.append(f"nbgrader failed ({tail}); see {log.relative_to(course)}")
-    if flags:
-        _flag(db_url, assignment, student, flags)
-        return Result(student, NEEDS_REVIEW, 0.0, max_score, "; ".join(flags + notes), edited,
-                      time.perf_counter() - start)
-    if not ok:
-        return Result(student, FAILED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
-    return Result(student, GRADED, score, max_score, "; ".join(notes), edited, time.perf_counter() - start)
+    status = NEEDS_REVIEW if flags else GRADED
+    return Result(student, status, score, max_score, "; ".join(notes), edited, time.perf_counter() - start, flags)
 
 
 def autograde(course: Path, assignment: str, students: list[str] | None = None, jobs: int = 1,
@@ -192,7 +274,8 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
     """Grade ``students`` (default: the whole roster), ``jobs`` at a time; write and return the report rows.
 
     Each of the ``jobs`` worker processes loads nbgrader once and grades one student after
-    another through nbgrader's API; a failure is that student's, never the batch's.
+    another through nbgrader's API; a failure is that student's, never the batch's. Runs that
+    failed for a reason that is not the student's are graded again, one at a time, at the end.
     """
     from nbgrader.apps import NbGrader  # reads nbgrader_config.py as the nbgrader commands do
 
@@ -212,7 +295,17 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
             cache = sandbox.build_font_cache(shared / "matplotlib")
             if cache is not None:
                 os.environ[sandbox.FONT_CACHE_ENV] = str(cache)
-        results = _grade_all(course, assignment, names, release, db_url, jobs, use_sandbox)
+        staging = shared / "submitted"
+        staging.mkdir()
+        results = _grade_all(course, assignment, names, release, db_url, staging, jobs, use_sandbox, final=False)
+        again = [r.student_id for r in results if r.retry]
+        if again:  # alone: one worker, after every other student
+            redone = {r.student_id: r for r in _grade_all(course, assignment, again, release, db_url, staging, 1,
+                                                           use_sandbox, final=True)}
+            for r in redone.values():
+                r.reason = f"graded again after: {next(x.retry for x in results if x.student_id == r.student_id)}" \
+                    + (f"; {r.reason}" if r.reason else "") if r.status != FAILED else r.reason
+            results = [redone.get(r.student_id, r) for r in results]
     finally:
         os.environ.pop(sandbox.FONT_CACHE_ENV, None)
         shutil.rmtree(shared, ignore_errors=True)
@@ -225,15 +318,16 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
     return results
 
 
-def _grade_all(course: Path, assignment: str, names: list[str], release: dict, db_url: str, jobs: int,
-               use_sandbox: bool) -> list[Result]:
+def _grade_all(course: Path, assignment: str, names: list[str], release: dict, db_url: str, staging: Path,
+               jobs: int, use_sandbox: bool, final: bool) -> list[Result]:
     context = multiprocessing.get_context("fork")  # all workers start at the first task, with nbgrader loaded
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_Worker.start,
-                             initargs=(str(course), use_sandbox)) as workers, \
+                             initargs=(str(course), use_sandbox, str(staging), final)) as workers, \
             ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
         workers.submit(int).result()  # fork every worker now, before this process starts threads
 
-        def grade(assignment_id: str, student_id: str) -> tuple[bool, str]:
+        def grade(assignment_id: str, student_id: str) -> tuple[bool, str, list[dict]]:
             return workers.submit(_grade_in_worker, assignment_id, student_id).result()
 
-        return list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, grade), names))
+        return list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, staging, grade, final),
+                                names))

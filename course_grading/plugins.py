@@ -4,8 +4,8 @@
   ``max_chars`` characters of output per cell, counted as they arrive: a cell that prints
   200 MB on one line (nbgrader's ``LimitOutput`` counts lines) or prints forever costs
   neither memory nor a 200 MB feedback file.
-* :class:`GuardTests` runs before them: the set-up cell records what the tests rely on and
-  every test cell first checks it is unchanged (:mod:`course_grading.guard`).
+* :class:`course_grading.execute.TrustedExecute` builds on it: the student's cells run in the
+  kernel, the test cells in the grader.
 * :class:`RedactHiddenTests` runs before ``generate_feedback`` writes the HTML: hidden-test
   blocks become one comment line, and errors in test cells keep their name and message but
   not the traceback, which quotes the failing line (nbgrader issue #917).
@@ -21,8 +21,6 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-GUARD_SETUP = "from course_grading.guard import Guard as _course_Guard; _course_guard = _course_Guard(globals())"
-GUARD_CHECK = "_course_guard.check()"
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
@@ -57,25 +55,6 @@ class CappedExecute(Execute):
         return None
 
 
-class GuardTests(NbGraderPreprocessor):
-    """End the set-up cell with the guard, and begin every test cell with its check."""
-
-    setup_id = Unicode("setup", help="grade_id of the read-only cell that imports everything").tag(config=True)
-
-    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
-        """Add the guard lines (to the first code cell when no cell has ``setup_id``)."""
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        if not code:
-            return nb, resources
-        setup = next((c for c in code if c.metadata.get("nbgrader", {}).get("grade_id") == self.setup_id), code[0])
-        setup.source = setup.source.rstrip("\n") + "\n" + GUARD_SETUP
-        for cell in code[code.index(setup) + 1:]:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution"):
-                cell.source = GUARD_CHECK + "\n" + cell.source
-        return nb, resources
-
-
 class RedactHiddenTests(NbGraderPreprocessor):
     """Strip hidden tests, and the tracebacks that quote them, from what students get back."""
 
@@ -86,11 +65,9 @@ class RedactHiddenTests(NbGraderPreprocessor):
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or meta.get("solution"):
             return cell, resources
-        if not meta.get("grade"):  # the set-up cell keeps its code, less the guard
-            cell.source = "\n".join(line for line in cell.source.split("\n") if line != GUARD_SETUP)
+        if not meta.get("grade"):
             return cell, resources
         cell.source = HIDDEN.sub(self.placeholder, cell.source)
-        cell.source = "\n".join(line for line in cell.source.split("\n") if line not in (GUARD_SETUP, GUARD_CHECK))
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]

@@ -1,44 +1,38 @@
-"""Run a student's kernel in a bubblewrap sandbox while nbgrader grades the notebook.
+"""Run a student's kernel in a bubblewrap sandbox while the grader tests it.
 
-nbgrader runs the notebook's code in a Jupyter kernel, a child process of ``nbgrader
-autograde``. The grading command (:mod:`course_grading.autograde`) gives nbgrader a kernel
-spec whose command starts that kernel inside ``bwrap`` (Debian package ``bubblewrap``):
+The grader (:class:`course_grading.execute.TrustedExecute`) starts each student's kernel with
+the command :func:`bwrap_argv` builds (Debian package ``bubblewrap``):
 
-* the kernel sees, read-only (the sandbox's root itself is read-only), only the Python installation, the system libraries, a few
-  files of ``/etc``, and the ``course_utils`` package with the course data;
-* it can write only to the student's own folder under ``autograded/`` and to a private
-  ``/tmp``: not the gradebook, not ``source/`` or ``solutions/`` (the hidden tests), not
-  other students' folders, not the course code or the installed packages;
+* the kernel sees, read-only (the sandbox's root itself is read-only), only the Python
+  installation, the system libraries, a few files of ``/etc``, and the ``course_utils`` and
+  ``course_grading`` packages with the course data; no course folder at all: not the
+  gradebook, not ``source/`` or ``solutions/``, not ``autograded/`` or ``feedback/``, no
+  other student;
+* it can write only to two small in-memory folders of its own (``/tmp`` and its working
+  folder ``/home/student``) and to the folder of its sockets, which the grader created for
+  this kernel alone and watches (:mod:`course_grading.limits`); its connection file is
+  mounted read-only, and no kernel spec, launcher or configuration the grader reads lives
+  anywhere it can write;
 * it has no network (a new, empty network namespace), its own process and IPC namespaces,
-  runs as ``nobody`` and dies with the grader;
-* nbgrader talks to it over Unix sockets in a folder shared for that purpose (TCP would
-  need the host's network namespace).
-
-The kernel spec's command, :func:`launch`, runs outside the sandbox in the folder nbgrader
-starts the kernel in (the student's ``autograded/<student>/<assignment>/``) and turns itself
-into ``bwrap`` with that folder as the writable one, so one nbgrader process can grade many
-students, each kernel in its own sandbox.
+  runs as ``nobody``, dies with the grader, and starts with hard resource limits
+  (:mod:`course_grading.kernel`);
+* the grader talks to it over Unix sockets in that folder (TCP would need the host's
+  network namespace) and never reconnects to a socket once connected.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-
-#: The kernel name given to ``nbgrader autograde --Execute.kernel_name``.
-KERNEL_NAME = "course-sandbox"
 
 #: Files of ``/etc`` that Python, NumPy, PyTorch and TensorFlow read at start-up.
 ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
              "nsswitch.conf", "hosts", "fonts", "ssl/certs", "mime.types"]
-
-#: Kernel limits: no core files; no single file larger than this (a runaway writer).
-MAX_FILE_BYTES = 256 * 2**20
 
 #: Where the grading command's matplotlib font cache is (see :func:`build_font_cache`).
 FONT_CACHE_ENV = "COURSE_SANDBOX_FONT_CACHE"
@@ -95,17 +89,25 @@ def build_font_cache(folder: Path, python: str = sys.executable) -> Path | None:
     return caches[-1] if proc.returncode == 0 and caches else None
 
 
-def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executable) -> list[str]:
-    """The command line that starts an IPython kernel for ``notebook_dir`` in the sandbox.
+#: The kernel's working folder inside the sandbox (in memory), and the size of it and of ``/tmp``.
+HOME = "/home/student"
+TMPFS_BYTES = 512 * 2**20
 
-    ``{connection_file}`` is left for Jupyter to fill in; the connection file and the kernel's
-    sockets live in ``socket_dir``. A font cache named by ``$COURSE_SANDBOX_FONT_CACHE`` is
-    mounted read-only in the kernel's matplotlib folder.
+
+def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = sys.executable) -> list[str]:
+    """The command line that starts an IPython kernel in the sandbox.
+
+    ``{connection_file}`` is left for Jupyter to fill in. ``connection_file`` (written by the
+    grader) is mounted read-only; ``socket_dir`` (created by the grader for this kernel
+    only) is the one folder of the host the kernel can write to. A font cache named by
+    ``$COURSE_SANDBOX_FONT_CACHE`` is mounted read-only in the kernel's matplotlib folder.
     """
-    notebook_dir, socket_dir = notebook_dir.resolve(), socket_dir.resolve()
+    socket_dir, connection_file = socket_dir.resolve(), connection_file.resolve()
+    size = str(TMPFS_BYTES)
     argv = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all",
             "--uid", "65534", "--gid", "65534", "--hostname", "grader",
-            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+            "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/home"]
     for name in ["bin", "lib", "lib64", "sbin"]:
         top = Path("/") / name
         if top.is_symlink():
@@ -116,16 +118,16 @@ def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executabl
         argv += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for root in readable_roots():
         argv += ["--ro-bind", str(root), str(root)]
-    argv += ["--bind", str(socket_dir), str(socket_dir), "--bind", str(notebook_dir), str(notebook_dir)]
+    argv += ["--bind", str(socket_dir), str(socket_dir), "--ro-bind", str(connection_file), str(connection_file)]
     font_cache = os.environ.get(FONT_CACHE_ENV)
     if font_cache and Path(font_cache).is_file():
         argv += ["--ro-bind", font_cache, f"{KERNEL_MPLCONFIGDIR}/{Path(font_cache).name}"]
-    argv += ["--remount-ro", "/", "--chdir", str(notebook_dir), "--clearenv"]
-    env = {"HOME": "/tmp", "PATH": f"{Path(python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
+    argv += ["--dir", HOME, "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
+    env = {"HOME": HOME, "PATH": f"{Path(python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
            "MPLCONFIGDIR": KERNEL_MPLCONFIGDIR, "KERAS_HOME": "/tmp/keras", "IPYTHONDIR": "/tmp/ipython",
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter",
-           "JUPYTER_RUNTIME_DIR": str(socket_dir), "MPLBACKEND": "agg", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1"}
+           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", "MPLBACKEND": "agg", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1", "CUDA_VISIBLE_DEVICES": ""}
     if os.environ.get("COURSE_DATA_DIR"):
         env["COURSE_DATA_DIR"] = os.environ["COURSE_DATA_DIR"]
     for key, value in env.items():
@@ -133,57 +135,14 @@ def bwrap_argv(notebook_dir: Path, socket_dir: Path, python: str = sys.executabl
     return argv + ["--", python, "-m", "course_grading.kernel", "-f", "{connection_file}"]
 
 
-def write_kernelspec(jupyter_path: Path) -> Path:
-    """Write the sandboxed kernel spec under ``jupyter_path/kernels/``; return its folder.
-
-    Its command is :func:`launch`, outside the sandbox, which starts ``bwrap`` for the folder
-    Jupyter starts the kernel in. Point ``JUPYTER_PATH`` at ``jupyter_path``, set
-    ``COURSE_SANDBOX_ROOT`` to the folder every graded notebook lives under (``autograded/``),
-    and give nbgrader ``Execute.kernel_name`` = :data:`KERNEL_NAME` and an ipc transport.
-    """
-    folder = jupyter_path / "kernels" / KERNEL_NAME
-    folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "course_grading.sandbox", "-f", "{connection_file}"],
-            "display_name": "Python 3 (grading sandbox)", "language": "python", "interrupt_mode": "message",
-            "metadata": {"debugger": False}}
-    (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    return folder
-
-
-def launch(args: list[str]) -> None:
-    """Replace this process by the sandboxed kernel for the current folder (the kernel spec's command).
-
-    ``args`` are the kernel's arguments, ``-f CONNECTION_FILE`` first; the sockets live beside
-    the connection file. The current folder must be inside ``$COURSE_SANDBOX_ROOT``: the one
-    folder the kernel may write to is the notebook's own.
-    """
-    if len(args) < 2 or args[0] != "-f":
-        raise SystemExit("usage: python -m course_grading.sandbox -f CONNECTION_FILE [kernel arguments]")
-    here = Path.cwd().resolve()
-    root = os.environ.get("COURSE_SANDBOX_ROOT")
-    if not root or not _inside(here, Path(root).resolve()) or here == Path(root).resolve():
-        raise SystemExit(f"refusing to start a grading kernel in {here}: not a folder under "
-                         f"$COURSE_SANDBOX_ROOT ({root})")
-    connection = Path(args[1]).resolve()
-    argv = [a.replace("{connection_file}", str(connection)) for a in bwrap_argv(here, connection.parent)]
-    # The kernel's own start-up messages (and bwrap's errors) go to a log beside the sockets,
-    # not to the grader's terminal; what the notebook prints still reaches its cells.
-    log = os.open(connection.with_suffix(".log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.execv(argv[0], argv + args[2:])
-
-
 def check_sandbox() -> None:
     """Start a trivial process in the sandbox; raise :class:`SandboxUnavailable` with bwrap's message."""
-    probe = Path(os.environ.get("TMPDIR", "/tmp"))
-    argv = bwrap_argv(probe, probe)
-    argv = argv[: argv.index("--")] + ["--", sys.executable, "-c", "print('ok')"]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    with tempfile.TemporaryDirectory(prefix="course-sandbox-check-") as tmp:
+        probe = Path(tmp)
+        (probe / "kernel.json").write_text("{}", encoding="utf-8")
+        argv = bwrap_argv(probe, probe / "kernel.json")
+        argv = argv[: argv.index("--")] + ["--", sys.executable, "-c", "print('ok')"]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     if proc.returncode != 0 or proc.stdout.strip() != "ok":
         raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {proc.stderr.strip()[-500:]} "
                                  "(it needs unprivileged user namespaces, or root)")
-
-
-if __name__ == "__main__":
-    launch(sys.argv[1:])

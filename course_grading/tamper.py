@@ -1,17 +1,18 @@
-"""Find answers that try to pass the tests instead of the exercise.
+"""List what an instructor may want to look at in a student's code: it changes no score.
 
-The tests run in the same Python process as the student's code, so an answer could make
-them pass without being right: redefine ``assert_close`` as a no-op, replace
-``numpy.allclose``, reach ``__builtins__`` or the IPython shell. :func:`scan` reads the
-code a student wrote (answer cells and cells they added; read-only cells are restored by
-nbgrader anyway) and returns one short reason per thing that no exercise needs. The grading
-command scores such a submission 0 and marks it "needs review"; the instructor decides.
+At grading time the tests run in the grader's process, not beside the student's code
+(:mod:`course_grading.judge`), so patching a helper or NumPy, or reaching for the file
+system, earns nothing and cannot stop the grader. Code that tries it is still worth a look:
+:func:`scan` reads the code a student wrote (answer cells and cells they added; read-only
+cells are restored by nbgrader anyway) and returns one short reason per thing that no
+exercise needs. The grading command marks such a submission "needs review" in its report,
+next to the score the answers earned; the instructor decides.
 
 The rules, each checked on the syntax tree, after IPython's own rewriting of magics:
 
 * binding, at the top level of a cell or through ``global``, a name that a read-only cell
-  defines or imports (the test helpers, ``np``, ``torch``, ...), unless it re-imports the
-  very same thing;
+  defines or imports (the test helpers, ``np``, ``torch``, ...) other than by an import
+  (``from torch.nn import functional as F`` is fine);
 * assigning or deleting an attribute or an item of an imported module or of such a name
   (``np.allclose = ...``, ``checks.assert_close = ...``), also through an alias;
 * calling ``exec``, ``globals`` (except as an argument of a read-only helper, as the narrative
@@ -19,7 +20,7 @@ The rules, each checked on the syntax tree, after IPython's own rewriting of mag
   ``vars``, ``setattr``, ``delattr``, ``get_ipython``, ``breakpoint``, or ``getattr`` with a
   computed name;
 * any dunder attribute or name (``__dict__``, ``__code__``, ``__builtins__``, ...) other
-  than the special methods a class defines, and names of the grading guard (``_course...``);
+  than the special methods a class defines, and the grader's names in the kernel (``_course...``);
 * importing a module outside :data:`ALLOWED_MODULES`; shell escapes (``!cmd``) and magics
   other than :data:`ALLOWED_MAGICS`.
 """
@@ -32,9 +33,10 @@ from typing import Any
 
 #: Top-level modules an answer may import.
 ALLOWED_MODULES = frozenset({
-    "__future__", "abc", "bisect", "collections", "copy", "dataclasses", "enum", "functools", "heapq",
-    "itertools", "keras", "math", "matplotlib", "numbers", "numpy", "operator", "random", "re", "sklearn",
-    "statistics", "string", "tensorflow", "time", "torch", "typing", "course_utils",
+    "__future__", "abc", "bisect", "collections", "contextlib", "copy", "dataclasses", "datetime", "enum",
+    "functools", "heapq", "itertools", "json", "keras", "math", "matplotlib", "numbers", "numpy", "operator", "os",
+    "pprint", "random", "re", "scipy", "sklearn", "statistics", "string", "tensorflow", "textwrap", "time", "torch",
+    "typing", "unicodedata", "warnings", "course_utils",
 })
 #: Line and cell magics an answer may use.
 ALLOWED_MAGICS = frozenset({"time", "timeit", "matplotlib"})
@@ -147,10 +149,8 @@ class _Scanner(ast.NodeVisitor):
             if top not in ALLOWED_MODULES:
                 self.flag(node, f"imports `{module or alias.name}`, which no exercise needs")
             bound = (alias.asname or alias.name).split(".")[0]
-            if bound in self.protected and self.protected[bound] != ast.dump(ast.ImportFrom(
-                    module=module, names=[alias], level=0) if module else ast.Import(names=[alias])):
-                if self.protected[bound] == "def" or alias.name.split(".")[0] != bound:
-                    self._bind(node, bound)
+            if bound in self.protected and self.protected[bound] == "def":  # an import over a helper the set-up
+                self._bind(node, bound)  # cell defines; importing a module under the set-up cell's alias is fine
             if self.depth == 0:
                 self.modules.add(bound)
 
