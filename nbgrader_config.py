@@ -28,6 +28,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 from course_grading.execute import TrustedExecute  # noqa: E402
 from course_grading.plugins import RedactHiddenTests  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbconvert.preprocessors.sanitize import SanitizeHTML  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,  # noqa: E402
                                     LimitOutput, SaveAutoGrades)
 
@@ -38,8 +39,10 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
 c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.TrustedExecute.max_chars = 100_000
-# Feedback shows no hidden test, not even in a traceback (nbgrader issue #917).
-c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows no hidden test, not even in a traceback (nbgrader issue #917), and no script of
+# the student's runs in it: their markdown's HTML is escaped (as in the autograded notebook that
+# formgrader shows), and their code's outputs keep only text and images (course_grading.plugins).
+c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, SanitizeHTML, CSSHTMLHeaderPreprocessor]
 # A deleted test or answer cell is put back (and fails if the answer is missing).
 c.OverwriteCells.add_missing_cells = True
 

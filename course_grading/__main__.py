@@ -15,6 +15,11 @@ from course_grading.sandbox import SandboxUnavailable
 from course_grading.submission import FAILED
 
 
+def printable(text: str) -> str:
+    """Text from a submission, with control characters (terminal escapes) shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, grade, print one line per student and a summary; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m course_grading", description=__doc__.splitlines()[0])
@@ -38,11 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     width = max([len(r.student_id) for r in results] + [7])
     for r in results:
+        r.reason, r.review, r.edited = printable(r.reason), [printable(x) for x in r.review], \
+            [printable(x) for x in r.edited]
         score = "-" if r.score is None else f"{r.score:g}/{r.max_score:g}" if r.max_score else "0"
         extra = f"  {r.reason}" if r.reason else ""
         review = f"  [review: {'; '.join(r.review)}]" if r.review else ""
         edits = f"  [read-only cells: {'; '.join(r.edited)}]" if r.edited else ""
-        print(f"{r.student_id:<{width}}  {r.status:<15} {score:>9}  {r.seconds:5.1f} s{extra}{review}{edits}")
+        print(f"{printable(r.student_id):<{width}}  {r.status:<15} {score:>9}  {r.seconds:5.1f} s"
+              f"{extra}{review}{edits}")
     counts = {s: sum(r.status == s for r in results) for s in sorted({r.status for r in results})}
     print(f"{len(results)} students: " + ", ".join(f"{n} {s}" for s, n in counts.items()) +
           f"; report: grades/autograde-{args.assignment}.csv")

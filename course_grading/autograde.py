@@ -35,9 +35,11 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +52,7 @@ from course_grading.submission import (FAILED, GRADED, NEEDS_REVIEW, Precheck, e
 
 #: nbgrader's log lines that say nothing here (see course_grading.submission).
 NOISE = ("Checksum for grade cell", "checksum has changed", "Checksum for")
-COLUMNS = ["student_id", "status", "score", "max_score", "reason", "review", "edited_cells", "seconds"]
+COLUMNS = ["student_id", "status", "score", "max_score", "reason", "review", "edited_cells", "seconds", "peak_mib"]
 #: Largest file copied from a submission folder (a notebook is at most nbgrader's max_file_size).
 MAX_COPY_BYTES = 100 * 2**20
 
@@ -68,13 +70,14 @@ class Result:
     seconds: float = 0.0
     review: list[str] = field(default_factory=list)
     retry: str = ""
+    peak_mib: float = 0.0
 
     def row(self) -> dict:
         """The row as written to the CSV file (no score when grading failed)."""
         return {"student_id": self.student_id, "status": self.status,
                 "score": "" if self.score is None else round(self.score, 3), "max_score": self.max_score,
                 "reason": self.reason, "review": "; ".join(self.review), "edited_cells": "; ".join(self.edited),
-                "seconds": round(self.seconds, 1)}
+                "seconds": round(self.seconds, 1), "peak_mib": round(self.peak_mib)}
 
 
 def roster(course: Path, assignment: str, db_url: str) -> list[str]:
@@ -153,6 +156,9 @@ class _Worker:
 
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # the tests' own computations: on the CPU, the same for everyone
+        kernels = Path(staging).parent / "kernels"  # the kernels' socket folders: removed with the run's folder
+        kernels.mkdir(exist_ok=True)
+        tempfile.tempdir = str(kernels)
         app = NbGrader()
         app.config_file_paths.insert(0, course)
         app.load_config_file()
@@ -227,7 +233,10 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
     folder = staging / student / assignment
     shutil.rmtree(staging / student, ignore_errors=True)
     skipped = stage(source, folder) if source.is_dir() and not source.is_symlink() else []
-    check: Precheck = precheck(folder if source.is_dir() and not source.is_symlink() else source, list(release))
+    known = {name: {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id")} for name, nb in release.items()}
+    check: Precheck = precheck(folder if source.is_dir() and not source.is_symlink() else source, list(release),
+                               known)
     notes = list(check.notes) + ([f"left out of the submission: {', '.join(skipped[:5])}"] if skipped else [])
     if check.status is not None:
         with Gradebook(db_url) as gb:
@@ -242,7 +251,10 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
     log = course / "grades" / "logs" / assignment / f"{student}.log"
     ok, text, reports = grade(assignment, student)
     log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(text + "\n", encoding="utf-8")
+    summary = [f"[grader] run {i + 1}: {r['seconds']:.1f} s, kernel peak {r['peak_bytes'] / 2**20:.0f} MiB resident "
+               f"({r['peak_data'] / 2**20:.0f} MiB private in one process), {r['peak_tasks']} threads, "
+               f"{r['peak_processes']} processes, {r['restarts']} restarts" for i, r in enumerate(reports)]
+    log.write_text("\n".join([text] + summary) + "\n", encoding="utf-8")
     removed = remove_links(course / "autograded" / student / assignment)
     if removed:
         notes.append(f"removed from the autograded folder: {', '.join(removed[:5])}")
@@ -266,7 +278,9 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
         return Result(student, FAILED, None, reason="nbgrader recorded no submission", edited=edited,
                       seconds=time.perf_counter() - start)
     status = NEEDS_REVIEW if flags else GRADED
-    return Result(student, status, score, max_score, "; ".join(notes), edited, time.perf_counter() - start, flags)
+    peak = max([r.get("peak_bytes", 0) for r in reports] + [0]) / 2**20
+    return Result(student, status, score, max_score, "; ".join(notes), edited, time.perf_counter() - start, flags,
+                  peak_mib=peak)
 
 
 def autograde(course: Path, assignment: str, students: list[str] | None = None, jobs: int = 1,
@@ -318,16 +332,47 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
     return results
 
 
+class _Workers:
+    """The pool of grading processes; one that died (or was killed) is replaced, and only its student fails."""
+
+    def __init__(self, jobs: int, initargs: tuple) -> None:
+        self.jobs, self.initargs = max(1, jobs), initargs
+        self.lock = threading.Lock()
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("fork")  # all workers start at the first task, with nbgrader loaded
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_Worker.start,
+                                   initargs=self.initargs)
+        pool.submit(int).result()  # fork every worker now, before this process starts threads
+        return pool
+
+    def grade(self, assignment: str, student: str) -> tuple[bool, str, list[dict]]:
+        """Grade one student in a worker; a broken pool is replaced and the student's run counts as failed."""
+        with self.lock:
+            pool = self.pool
+        try:
+            return pool.submit(_grade_in_worker, assignment, student).result()
+        except BrokenProcessPool:
+            with self.lock:
+                if self.pool is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new()
+            return False, "the grading process died while it graded this student", \
+                [{"retry": "the grading process died while it graded this student", "notes": [], "peak_bytes": 0,
+                  "peak_tasks": 0, "peak_processes": 0, "peak_data": 0, "restarts": 0, "seconds": 0.0}]
+
+    def shutdown(self) -> None:
+        """Stop the workers."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _grade_all(course: Path, assignment: str, names: list[str], release: dict, db_url: str, staging: Path,
                jobs: int, use_sandbox: bool, final: bool) -> list[Result]:
-    context = multiprocessing.get_context("fork")  # all workers start at the first task, with nbgrader loaded
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_Worker.start,
-                             initargs=(str(course), use_sandbox, str(staging), final)) as workers, \
-            ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
-        workers.submit(int).result()  # fork every worker now, before this process starts threads
-
-        def grade(assignment_id: str, student_id: str) -> tuple[bool, str, list[dict]]:
-            return workers.submit(_grade_in_worker, assignment_id, student_id).result()
-
-        return list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, staging, grade, final),
-                                names))
+    workers = _Workers(jobs, (str(course), use_sandbox, str(staging), final))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
+            return list(threads.map(lambda s: grade_one(course, assignment, s, release, db_url, staging,
+                                                        workers.grade, final), names))
+    finally:
+        workers.shutdown()

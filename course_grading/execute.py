@@ -32,6 +32,7 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from nbclient.exceptions import DeadKernelError
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Integer, Unicode
@@ -79,12 +80,14 @@ class TrustedExecute(CappedExecute):
 
     sandbox = Bool(False, help="Run the kernel in the bubblewrap sandbox with per-student limits").tag(config=True)
     setup_id = Unicode("setup", help="grade_id of the read-only cell that imports everything").tag(config=True)
-    setup_timeout = Integer(120, help="Seconds the set-up cell may take (imports; load makes it slower)").tag(config=True)
+    setup_timeout = Integer(120, help="Seconds the set-up cell may take (imports; load makes it slower)").tag(
+        config=True)
     retry_setup_timeout = Integer(300, help="Seconds the set-up cell may take when a student is graded again, "
                                             "alone, after a run that failed").tag(config=True)
     notebook_timeout = Integer(300, help="Seconds one notebook's run may take in all; later cells are not run").tag(
         config=True)
-    test_timeout = Integer(judge_module.CELL_SECONDS, help="Seconds of the student's code per test cell").tag(config=True)
+    test_timeout = Integer(judge_module.CELL_SECONDS, help="Seconds of the student's code per test cell").tag(
+        config=True)
     memory_bytes = Integer(limits.MEMORY_BYTES, help="Resident memory of the kernel's processes").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None):
@@ -99,7 +102,8 @@ class TrustedExecute(CappedExecute):
                      None)
         if setup is None:
             raise GradingInterrupted(f"the notebook has no set-up cell (grade_id {self.setup_id!r})")
-        report = {"notes": [], "retry": "", "peak_bytes": 0, "restarts": 0, "seconds": 0.0}
+        report = {"notes": [], "retry": "", "peak_bytes": 0, "peak_tasks": 0, "peak_processes": 0, "peak_data": 0,
+                  "restarts": 0, "seconds": 0.0}
         REPORTS.append(report)
         self._report = report
         self._judge = judge_for(setup.source)
@@ -107,6 +111,7 @@ class TrustedExecute(CappedExecute):
         self._run_dir: Path | None = None
         self._watchdog: limits.Watchdog | None = None
         self._link: remote.KernelLink | None = None
+        self._gave_up = ""  # why the student's cells stopped running (their kernel died too often)
         start = time.monotonic()
         self._deadline = start + self.notebook_timeout
         try:
@@ -121,6 +126,10 @@ class TrustedExecute(CappedExecute):
             self._stop_kernel()
             report["seconds"] = time.monotonic() - start
         self.set_widgets_metadata()
+        escape = SanitizeHTML()  # formgrader and the feedback show this notebook: no student HTML runs there
+        for cell in self.nb.cells:
+            if cell.cell_type in ("markdown", "raw"):
+                cell.source = escape.sanitize_html_tags(cell.source)
         return self.nb, self.resources
 
     # -- the kernel ------------------------------------------------------------------------------
@@ -180,7 +189,8 @@ class TrustedExecute(CappedExecute):
     def _stop_kernel(self) -> None:
         if self._watchdog is not None:
             self._watchdog.stop()
-            self._report["peak_bytes"] = max(self._report["peak_bytes"], self._watchdog.peak_bytes)
+            for key in ("peak_bytes", "peak_tasks", "peak_processes", "peak_data"):
+                self._report[key] = max(self._report[key], getattr(self._watchdog, key))
         if self._link is not None:
             self._link.close()
             self._link = None
@@ -197,30 +207,56 @@ class TrustedExecute(CappedExecute):
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
 
+    def _over_limit(self) -> bool:
+        """Sample the kernel once more now: a cell that left it over a limit is that cell's doing; kill it."""
+        if self._watchdog is None or self._watchdog.reason:
+            return bool(self._watchdog and self._watchdog.reason)
+        reason = self._watchdog.sample()
+        if reason:
+            self._watchdog.reason = reason
+            self._watchdog.kill()
+        return bool(reason)
+
     def _death(self) -> str:
         """Why the kernel died: the watchdog's reason, or that it ended."""
         reason = self._watchdog.reason if self._watchdog is not None else ""
         return f"the grader stopped the kernel: {reason}" if reason else "the kernel died"
 
     def _restart(self, failed: int) -> None:
-        """Start a new kernel and run again every cell the last one had run (the failed cell excluded)."""
+        """Start a new kernel and run again every cell the last one had run (the failed cell excluded).
+
+        The student's code ended (or overran) its kernel: after :data:`MAX_RESTARTS` new
+        kernels, the rest of the notebook is not run, and its tests fail saying why.
+        """
         self._report["restarts"] += 1
-        if self._report["restarts"] > MAX_RESTARTS:
-            raise GradingInterrupted(f"the kernel died {self._report['restarts']} times (last in cell {failed + 1})")
         ran = [i for i in self._ran if i != failed]
         self._stop_kernel()
+        if self._report["restarts"] > MAX_RESTARTS:
+            self._gave_up = f"the student's code ended its kernel {self._report['restarts']} times"
+            self._report["notes"].append(f"not graded past cell {failed + 1}: {self._gave_up}")
+            return
         self._start_kernel()
         for index in ran:
-            cell = NotebookNode(self.nb.cells[index])
+            cell = self.nb.cells[index]
+            copy = NotebookNode(cell_type="code", source=cell.source, metadata=cell.metadata, outputs=[],
+                                execution_count=None, id=cell.get("id", ""))
             try:
-                self._execute(NotebookNode(cell_type="code", source=cell.source, metadata=cell.metadata, outputs=[],
-                                           execution_count=None, id=cell.get("id", "")), index, replay=True)
-            except DeadKernelError as err:
-                raise GradingInterrupted(f"the kernel died again while running cell {index + 1} anew") from err
+                self._execute(copy, index, setup=_meta(cell).get("grade_id") == self.setup_id, replay=True)
+            except DeadKernelError:
+                self._report["restarts"] += 1
+                self._gave_up = f"the kernel died again while cell {index + 1} ran anew"
+                self._report["notes"].append(f"not graded past cell {failed + 1}: {self._gave_up}")
+                self._stop_kernel()
+                return
+            if time.monotonic() > self._deadline:
+                return
 
     # -- cells -----------------------------------------------------------------------------------
 
     def _cell(self, cell: NotebookNode, index: int) -> None:
+        if self._gave_up:
+            cell.outputs = [_error("KernelDied", f"not run: {self._gave_up}")]
+            return
         if time.monotonic() > self._deadline:
             cell.outputs = [_error("TimeoutError", f"not run: the notebook's grading took longer than "
                                                    f"{self.notebook_timeout} s in all")]
@@ -229,8 +265,11 @@ class TrustedExecute(CappedExecute):
             self._test(cell, index)
             return
         setup = _meta(cell).get("grade_id") == self.setup_id
+        # The set-up cell fails by the grader's fault (load, a broken machine) unless the
+        # student's own cells ran before it and could have broken it.
+        setup = setup and not self._ran
         try:
-            self._execute(cell, index, setup=setup)
+            self._execute(cell, index, setup=_meta(cell).get("grade_id") == self.setup_id)
         except DeadKernelError:
             if setup:
                 raise GradingInterrupted(f"the kernel died in the set-up cell ({self._death()})")
@@ -239,6 +278,14 @@ class TrustedExecute(CappedExecute):
                                          "in a new kernel")
             cell.outputs.append(_error("KernelDied", f"{reason} while it ran this cell; the grader went on "
                                                      "without it"))
+            self._restart(index)
+            return
+        if self._over_limit():
+            if setup:
+                raise GradingInterrupted(f"the set-up cell went over a limit ({self._death()})")
+            reason = self._death()
+            self._report["notes"].append(f"cell {index + 1}: {reason}; the cells after it were graded in a new kernel")
+            cell.outputs.append(_error("KernelDied", f"{reason} after it ran this cell; the grader went on without it"))
             self._restart(index)
             return
         if setup and any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
@@ -250,7 +297,7 @@ class TrustedExecute(CappedExecute):
 
     def _execute(self, cell: NotebookNode, index: int, setup: bool = False, replay: bool = False) -> None:
         timeout = self.timeout
-        self.timeout = self.setup_timeout if setup or replay else self.timeout
+        self.timeout = self.setup_timeout if setup else self.timeout
         try:
             self.execute_cell(cell, index, store_history=True)
         finally:
@@ -267,6 +314,14 @@ class TrustedExecute(CappedExecute):
             self._report["notes"].append(f"{_meta(cell).get('grade_id')}: {reason} during the test")
             cell.outputs = [_error("KernelDied", f"{reason} while your code was being tested; the grader went on "
                                                  "in a new kernel")]
+            self._restart(-1)
+            return
+        if self._over_limit():
+            reason = self._death()
+            self._report["notes"].append(f"{_meta(cell).get('grade_id')}: {reason} during the test")
+            verdict.passed, verdict.ename = False, "KernelDied"
+            verdict.evalue = f"{reason} while your code was being tested; the grader went on in a new kernel"
+            cell.outputs = verdict.outputs()
             self._restart(-1)
             return
         cell.outputs = verdict.outputs()

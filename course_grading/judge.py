@@ -14,10 +14,11 @@ error (name and message, no traceback) if it failed.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import contextlib
 import io
+import re
+import symtable
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ from course_grading.ownership import StudentCode
 CELL_SECONDS = 30
 #: Characters of a failure message kept.
 MAX_MESSAGE = 4000
+#: Seconds the kernel has to drop a test cell's objects before it counts as lost.
+RELEASE_SECONDS = 10
 
 
 @dataclass
@@ -61,19 +64,38 @@ class Verdict:
 
 
 def cell_reads(source: str) -> set[str]:
-    """The names a cell reads that it does not bind at its top level."""
-    tree = ast.parse(source)
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    bound = set()
-    for node in tree.body:
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                bound.add(sub.id)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return loaded - bound
+    """The global names a cell reads and does not bind, at its top level or in a function or class it defines.
+
+    A function's parameters and locals are not globals: a test's helper ``def step(tokens,
+    state)`` does not ask the kernel for ``tokens`` (Python's own scoping, by :mod:`symtable`).
+    """
+    top = symtable.symtable(source, "<test cell>", "exec")
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    reads = {s.get_name() for s in top.get_symbols() if s.is_referenced()}
+    todo = list(top.get_children())
+    while todo:
+        table = todo.pop()
+        reads |= {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()}
+        todo += table.get_children()
+    return reads - bound
+
+
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*$", re.S | re.M)
+
+
+def parts(source: str) -> list[tuple[bool, str]]:
+    """The cell in order as (hidden, code) parts; one visible part when the markers do not split it cleanly."""
+    found, last = [], 0
+    for match in _HIDDEN.finditer(source):
+        found += [(False, source[last:match.start()]), (True, match.group(1))]
+        last = match.end()
+    found.append((False, source[last:]))
+    try:
+        for _, code in found:
+            compile(code, "<part>", "exec")
+    except SyntaxError:
+        return [(True, source)]
+    return [(hidden, code) for hidden, code in found if code.strip()]
 
 
 class Judge:
@@ -94,22 +116,36 @@ class Judge:
 
     def run(self, source: str, link: remote.KernelLink, student: StudentCode,
             seconds: float = CELL_SECONDS) -> Verdict:
-        """Run one test cell's code (visible and hidden parts) against the kernel; never raises but :class:`remote.KernelLost`."""
+        """Run one test cell (visible and hidden parts, in order) against the kernel.
+
+        Never raises but :class:`remote.KernelLost`. What the student's code prints while a
+        visible part runs is kept for the feedback; during a hidden part it is not, so that
+        printing the inputs shows no hidden test's data.
+        """
         start = time.monotonic()
         namespace = dict(self.namespace)
         namespace["assert_own_code"] = student.assert_own_code
         namespace["assert_no_calls"] = student.assert_no_calls
         out = io.StringIO()
+        shown: list[str] = []
         link.printed = []
         link.deadline = start + seconds
+        hidden = False
         try:
             for name in sorted(cell_reads(source) - set(namespace) - set(dir(builtins))):
-                value = remote.remote_name(link, name)
+                try:
+                    value = remote.remote_name(link, name)
+                except (wire.WireError, remote.CallTimeout):  # unreadable, or a name the test does not use after all
+                    continue
                 if value is not remote.MISSING:
                     namespace[name] = value
             self._reseed()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(source, "<test cell>", "exec"), namespace)  # noqa: S102 - the instructor's test
+            for hidden, code in parts(source):
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                    exec(compile(code, "<test cell>", "exec"), namespace)  # noqa: S102 - the instructor's test
+                if not hidden:  # what the student's code prints during the hidden tests is not shown
+                    shown += link.printed
+                link.printed = []
             verdict = Verdict(True)
         except remote.KernelLost:
             raise
@@ -119,16 +155,21 @@ class Judge:
             verdict = Verdict(False, ename="WireError", evalue=f"what your code returned could not be read: {err}")
         except Exception as err:  # noqa: BLE001 - a failing test, whatever its exception
             verdict = Verdict(False, ename=type(err).__name__, evalue=str(err)[:MAX_MESSAGE])
-        finally:
-            link.deadline = float("inf")
+        if not hidden:
+            shown += link.printed
+        link.deadline = time.monotonic() + RELEASE_SECONDS
         try:
             link.release()
         except remote.KernelLost:
             raise
         except Exception:  # noqa: BLE001 - a kernel that no longer serves requests fails the next cell
             pass
+        finally:
+            link.deadline = float("inf")
         verdict.printed = out.getvalue()[:MAX_MESSAGE * 5]
-        verdict.student_printed = "".join(link.printed)
+        verdict.student_printed = "".join(shown)[:remote.MAX_PRINTED]
+        if not verdict.passed and hidden:
+            verdict.evalue = f"(a hidden test) {verdict.evalue}"
         verdict.seconds = time.monotonic() - start
         return verdict
 

@@ -65,27 +65,29 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def _status(pid: int) -> tuple[int, int]:
-    """(resident bytes, threads) of one process; zeros when it is gone."""
-    rss = threads = 0
+def _status(pid: int) -> tuple[int, int, int]:
+    """(resident bytes, threads, private data bytes) of one process; zeros when it is gone."""
+    rss = threads = data = 0
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
             for line in handle:
                 if line.startswith("VmRSS:"):
                     rss = int(line.split()[1]) * 1024
+                elif line.startswith("VmData:"):
+                    data = int(line.split()[1]) * 1024
                 elif line.startswith("Threads:"):
                     threads = int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return rss, threads
+    return rss, threads, data
 
 
 class Watchdog(threading.Thread):
     """Sample a sandboxed kernel (``pid``: the process the grader started) and kill it past a limit.
 
     ``overhead`` processes at the top of the tree are the sandbox's own (bubblewrap's two).
-    ``reason`` says why it was killed (empty while it was not); ``peak_bytes``, ``peak_tasks``
-    and ``peak_processes`` are the largest values seen.
+    ``reason`` says why it was killed (empty while it was not); ``peak_bytes``, ``peak_tasks``,
+    ``peak_processes`` and ``peak_data`` (one process's private memory) are the largest values seen.
     """
 
     def __init__(self, pid: int, socket_dir: Path | None = None, memory_bytes: int = MEMORY_BYTES,
@@ -94,7 +96,7 @@ class Watchdog(threading.Thread):
         self.pid, self.socket_dir, self.overhead = pid, socket_dir, overhead
         self.memory_bytes, self.max_tasks, self.max_processes = memory_bytes, max_tasks, max_processes
         self.reason = ""
-        self.peak_bytes = self.peak_tasks = self.peak_processes = 0
+        self.peak_bytes = self.peak_tasks = self.peak_processes = self.peak_data = 0
         self._stop_event = threading.Event()
 
     def stop(self) -> None:
@@ -116,8 +118,8 @@ class Watchdog(threading.Thread):
         pids = process_tree(self.pid)
         rss = tasks = 0
         for pid in pids:
-            r, t = _status(pid)
-            rss, tasks = rss + r, tasks + t
+            r, t, d = _status(pid)
+            rss, tasks, self.peak_data = rss + r, tasks + t, max(self.peak_data, d)
         processes = len(pids) - self.overhead  # bubblewrap's own processes do not count
         self.peak_bytes, self.peak_tasks = max(self.peak_bytes, rss), max(self.peak_tasks, tasks)
         self.peak_processes = max(self.peak_processes, processes)

@@ -23,9 +23,45 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course_grading.tamper import _parse
 from course_utils._names import _free_loads, _import_problem, course_origin, is_course_module_name
 from course_utils.grading import _hidden_origin
+
+
+#: Magics that run the Python code they are given (``%time f(x)``, ``%%capture`` and a cell).
+CODE_MAGICS = frozenset({"time", "timeit", "prun", "capture", "debug"})
+
+
+def _magic_code(node: ast.AST) -> list[str]:
+    """The code strings a transformed magic call runs: ``get_ipython().run_line_magic('time', 'f(x)')``."""
+    found = []
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                and call.func.attr in ("run_line_magic", "run_cell_magic") and call.args \
+                and isinstance(call.args[0], ast.Constant) and call.args[0].value in CODE_MAGICS:
+            found += [a.value for a in call.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return found
+
+
+def parse_cell(source: str, depth: int = 0) -> list[ast.stmt]:
+    """A cell's statements as the kernel runs them: IPython's own rewriting of magics first, and the
+    code that ``%time``-like magics run spliced in after the statement that runs it."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        text = TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - IPython could not read it either: the kernel raised instead
+        text = source
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    statements: list[ast.stmt] = []
+    for stmt in tree.body:
+        statements.append(stmt)
+        if depth < 3:
+            for code in _magic_code(stmt):
+                statements += parse_cell(code, depth + 1)
+    return statements
 
 
 @dataclass(frozen=True)
@@ -57,9 +93,9 @@ def _bindings(stmt: ast.stmt, position: tuple[int, int]) -> list[Binding]:
     """The names a top-level statement binds (descending into if/for/while/try/with, not into functions)."""
     found: list[Binding] = []
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [Binding(stmt.name, position, stmt, None)]
+        return [Binding(stmt.name, position, stmt, None)] + _global_bindings(stmt, position)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return [Binding((a.asname or a.name).split(".")[0], position, stmt, None) for a in stmt.names if a.name != "*"]
+        return [Binding((a.asname or a.name).split(".")[0], position, stmt, None) for a in stmt.names]
     if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         value = stmt.value if stmt.value is not None else ast.Constant(None)
@@ -84,6 +120,17 @@ def _bindings(stmt: ast.stmt, position: tuple[int, int]) -> list[Binding]:
     return found
 
 
+def _global_bindings(definition: ast.AST, position: tuple[int, int]) -> list[Binding]:
+    """What a function assigns to names it declares ``global``: bindings of the notebook, counted at the ``def``."""
+    declared = {n for node in ast.walk(definition) if isinstance(node, ast.Global) for n in node.names}
+    found = []
+    for node in ast.walk(definition):
+        if declared and isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [Binding(n, position, node, node.value) for t in targets for n in _targets(t) if n in declared]
+    return found
+
+
 class StudentCode:
     """The code cells a student's kernel ran, in order, and the grader's set-up namespace to resolve against."""
 
@@ -91,23 +138,33 @@ class StudentCode:
         self.namespace = namespace
         self.bindings: list[Binding] = []
         for index, source in enumerate(cells):
-            tree = _parse(source)
-            for number, stmt in enumerate(tree.body if tree else []):
+            for number, stmt in enumerate(parse_cell(source)):
                 self.bindings += _bindings(stmt, (index, number))
 
     def binding(self, name: str, before: tuple[int, int] | None = None) -> Binding | None:
-        """The last statement that binds ``name`` (before ``position`` when given)."""
+        """The last statement that binds ``name`` (before ``position`` when given).
+
+        ``from course_utils.torch import *`` binds every public name of that module.
+        """
         found = None
         for binding in self.bindings:
-            if binding.name == name and (before is None or binding.position < before):
+            if before is not None and binding.position >= before:
+                continue
+            if binding.name == name:
                 found = binding
+            elif binding.name == "*" and isinstance(binding.node, ast.ImportFrom) and not binding.node.level:
+                module = _import(binding.node.module or "")
+                if is_course_module_name(getattr(module, "__name__", None)) and not name.startswith("_") \
+                        and hasattr(module, name):
+                    found = Binding(name, binding.position, ast.ImportFrom(
+                        module=binding.node.module, names=[ast.alias(name=name)], level=0), None)
         return found
 
     # -- the own-code rule ---------------------------------------------------------------------------
 
-    def own_code_problem(self, name: str, binding: Binding | None = None, visited: set | None = None) -> str | None:
+    def own_code_problem(self, name: str, binding: Binding | None = None, aliases: set | None = None) -> str | None:
         """Why the answer bound to ``name`` is not the student's own code (None when it is)."""
-        visited = set() if visited is None else visited
+        aliases = set() if aliases is None else aliases  # the chain f = g = h followed so far
         binding = binding or self.binding(name)
         if binding is None:
             return f"{name} is not defined in this notebook"
@@ -121,15 +178,15 @@ class StudentCode:
         if isinstance(binding.value, (ast.Name, ast.Attribute)):  # an alias: f = g, f = module.g
             target = self._resolve_chain(binding.value, binding.position)
             if isinstance(target, _Standin):
-                if (target.binding.name, target.binding.position) in visited:
+                if (target.binding.name, target.binding.position) in aliases:
                     return None
-                visited.add((target.binding.name, target.binding.position))
-                return self.own_code_problem(name, target.binding, visited)
+                aliases.add((target.binding.name, target.binding.position))
+                return self.own_code_problem(name, target.binding, aliases)
             if target is not None and (origin := course_origin(target)) is not None:
                 return f"it calls the course's reference (`{ast.unparse(binding.value)}` is {origin})"
             return f"{name} must be written in this notebook, not taken from " \
                    f"{getattr(target, '__module__', None) or ast.unparse(binding.value)}"
-        problem = self._problem(binding, visited)
+        problem = self._problem(binding, set())
         return None if problem is None else f"it calls the course's reference ({problem})"
 
     def _resolve_chain(self, node: ast.AST, position: tuple[int, int]) -> Any:
@@ -208,17 +265,19 @@ class StudentCode:
             if isinstance(node, ast.Constant):
                 if is_course_module_name(node.value) and not isinstance(parents.get(node), ast.Expr):
                     return f"it names the module {node.value!r}"
-                if isinstance(node.value, str) and node.value.isidentifier() \
-                        and not isinstance(parents.get(node), ast.Expr) and node.value in self.namespace \
-                        and self.binding(node.value, at) is None:
-                    origin = course_origin(self.namespace[node.value])
-                    if origin is not None:
-                        return f"the global {node.value!r} is {origin}"
-                continue
-            if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.id == root.name:
+                if not (isinstance(node.value, str) and node.value.isidentifier()) \
+                        or isinstance(parents.get(node), ast.Expr):
+                    continue
+                # globals()["ctorch"], vars(module)["cu"]: a string that names a global stands for
+                # that global, as in the live check, whichever cell bound it (the set-up cell's
+                # imports are bindings of the student's code too: it ran in the kernel).
+                name, label, parent = node.value, f"the global {node.value!r}", None
+            else:
+                name, label, parent = node.id, node.id, parents.get(node)
+            if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and name == root.name:
                 continue  # recursion
-            binding = self.binding(node.id, at)
-            obj = self._value(node.id, binding)
+            binding = self.binding(name, at)
+            obj = self._value(name, binding)
             if isinstance(obj, _Standin):
                 if (problem := self._problem(obj.binding, visited)) is not None:
                     inner = obj.binding.node
@@ -227,7 +286,6 @@ class StudentCode:
                 continue
             if obj is None:
                 continue
-            label, parent = node.id, parents.get(node)
             while (isinstance(parent, ast.Attribute) and isinstance(obj, types.ModuleType)
                    and is_course_module_name(obj.__name__) and hasattr(obj, parent.attr)):
                 obj, label, parent = getattr(obj, parent.attr), f"{label}.{parent.attr}", parents.get(parent)

@@ -27,6 +27,10 @@ from course_grading.remote_kernel import INSTALL, PROMPT, SERVE
 
 #: Bytes of the student's printing kept per test cell.
 MAX_PRINTED = 20_000
+#: The largest message the grader accepts from a kernel (a reply, a printout).
+MAX_MESSAGE_BYTES = 512 * 2**20
+#: Seconds a request may take when no test cell set a deadline (installing, releasing).
+DEFAULT_SECONDS = 60
 
 
 class KernelLost(RuntimeError):
@@ -52,6 +56,7 @@ class KernelLink:
         self.kc.start_channels()
         for channel in (self.kc.shell_channel, self.kc.stdin_channel, self.kc.iopub_channel):
             channel.socket.setsockopt(zmq.RECONNECT_IVL, -1)  # never reconnect to a socket the kernel replaced
+            channel.socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # a larger message drops the kernel
         self.interrupt, self.alive = interrupt, alive
         self.deadline = float("inf")
         self.printed: list[str] = []
@@ -96,9 +101,11 @@ class KernelLink:
                 return self._callback(prompt[len("call:"):])
             return ""
 
-        self._execute(SERVE, answer)
-        if state["reply"] is None:
-            raise KernelLost("the kernel sent no reply to a call")
+        reply_msg = self._execute(SERVE, answer)
+        if state["reply"] is None:  # the kernel is alive but its side of the calls is broken: the student's doing
+            content = reply_msg.get("content", {})
+            raise wire.WireError(f"the kernel answered the call with no value ({content.get('ename', 'no reply')}: "
+                                 f"{str(content.get('evalue', ''))[:200]})")
         reply = json.loads(state["reply"])
         if not isinstance(reply, dict):
             raise wire.WireError("a reply must be an object")
@@ -124,6 +131,12 @@ class KernelLink:
 
     def _execute(self, code: str, answer: Callable[[str], str]) -> dict:
         """Execute ``code`` in the kernel, answering its ``input()`` prompts; return the execute reply."""
+        if self.deadline == float("inf"):
+            self.deadline = time.monotonic() + DEFAULT_SECONDS
+            try:
+                return self._execute(code, answer)
+            finally:
+                self.deadline = float("inf")
         msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=True, stop_on_error=False)
         poller = zmq.Poller()
         sockets = {self.kc.shell_channel.socket: "shell", self.kc.stdin_channel.socket: "stdin",
@@ -237,18 +250,33 @@ def rebuild_error(error: Any) -> BaseException:
 # ---- proxies ----------------------------------------------------------------------------------
 
 
+#: Classes found by :func:`_judge_class`, by name (the same names come back for every student).
+_CLASSES: dict[str, type | None] = {}
+
+
 def _judge_class(type_name: str) -> type | None:
-    module, _, qual = type_name.rpartition(".")
-    while module:
-        try:
-            found = wire.resolve_ref(module, qual)
-        except wire.WireError:
-            found = None
-        if isinstance(found, type):
-            return found
-        module, _, head = module.rpartition(".")  # a nested class: Outer.Inner
-        qual = f"{head}.{qual}"
-    return None
+    """The grader's class of that name: a class of :data:`wire.LIBRARIES` in a module already loaded.
+
+    The name is looked up in that one module's namespace and then through classes only
+    (``Outer.Inner``), never through another module's attributes, and nothing is imported.
+    """
+    if type_name not in _CLASSES:
+        found = None
+        module, _, qual = type_name.rpartition(".")
+        while module and found is None:
+            namespace = sys.modules.get(module)
+            if namespace is not None and module.split(".")[0] in wire.LIBRARIES:
+                obj: Any = namespace
+                for i, part in enumerate(qual.split(".")):
+                    if part.startswith("_") or not (i == 0 or isinstance(obj, type)):
+                        obj = None
+                        break
+                    obj = vars(obj).get(part)
+                found = obj if isinstance(obj, type) else None
+            module, _, head = module.rpartition(".")  # a nested class: module.Outer.Inner
+            qual = f"{head}.{qual}"
+        _CLASSES[type_name] = found
+    return _CLASSES[type_name]
 
 
 class RemoteObject:
@@ -485,7 +513,8 @@ def _same(a: Any, b: Any) -> bool:
             from course_utils.checks import to_numpy
 
             x, y = to_numpy(a), to_numpy(b)
-            return x.shape == y.shape and x.dtype == y.dtype and bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
+            return x.shape == y.shape and x.dtype == y.dtype and \
+                bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
         return type(a) is type(b) and bool(a == b)
     except Exception:  # noqa: BLE001 - anything that cannot be compared counts as changed
         return False

@@ -24,8 +24,9 @@ from course_grading import wire
 #: The prefix of every ``input()`` prompt this side sends; the grader answers nothing else.
 PROMPT = "\x1bcourse-rpc:"
 #: The code the grader runs once, after the kernel starts, and for each request.
-INSTALL = "import course_grading.remote_kernel as _course_remote; _course_remote.install()"
-SERVE = "_course_remote.serve()"
+#: They name no variable of the notebook, so that ``%reset`` or a cell that rebinds names cannot break them.
+INSTALL = "__import__('course_grading.remote_kernel', fromlist=['install']).install()"
+SERVE = "__import__('course_grading.remote_kernel', fromlist=['serve']).serve()"
 #: At most this many items of an iterable are sent back by ``iter``.
 MAX_ITER = 10_000
 

@@ -8,11 +8,11 @@ the command :func:`bwrap_argv` builds (Debian package ``bubblewrap``):
   ``course_grading`` packages with the course data; no course folder at all: not the
   gradebook, not ``source/`` or ``solutions/``, not ``autograded/`` or ``feedback/``, no
   other student;
-* it can write only to two small in-memory folders of its own (``/tmp`` and its working
-  folder ``/home/student``) and to the folder of its sockets, which the grader created for
-  this kernel alone and watches (:mod:`course_grading.limits`); its connection file is
-  mounted read-only, and no kernel spec, launcher or configuration the grader reads lives
-  anywhere it can write;
+* it can write only to three small in-memory folders of its own (``/tmp`` and its working
+  folder ``/home/student``, 512 MiB each, ``/dev/shm``, 64 MiB) and to the folder of its
+  sockets, which the grader created for this kernel alone and watches
+  (:mod:`course_grading.limits`); its connection file is mounted read-only, and no kernel
+  spec, launcher or configuration the grader reads lives anywhere it can write;
 * it has no network (a new, empty network namespace), its own process and IPC namespaces,
   runs as ``nobody``, dies with the grader, and starts with hard resource limits
   (:mod:`course_grading.kernel`);
@@ -92,9 +92,16 @@ def build_font_cache(folder: Path, python: str = sys.executable) -> Path | None:
 #: The kernel's working folder inside the sandbox (in memory), and the size of it and of ``/tmp``.
 HOME = "/home/student"
 TMPFS_BYTES = 512 * 2**20
+#: ``/dev/shm`` (shared memory: what is written there is held in memory, outside any process).
+SHM_BYTES = 64 * 2**20
 
 
-def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = sys.executable) -> list[str]:
+#: This Python, by a path the sandbox can follow (``tests/../.venv/bin/python`` would pass through a
+#: folder the sandbox does not have); not resolved through links, which would lose the virtual environment.
+PYTHON = os.path.normpath(os.path.abspath(sys.executable))
+
+
+def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = PYTHON) -> list[str]:
     """The command line that starts an IPython kernel in the sandbox.
 
     ``{connection_file}`` is left for Jupyter to fill in. ``connection_file`` (written by the
@@ -107,6 +114,7 @@ def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = sys.execut
     argv = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all",
             "--uid", "65534", "--gid", "65534", "--hostname", "grader",
             "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+            "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",  # bubblewrap's own /dev/shm has no size limit
             "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/home"]
     for name in ["bin", "lib", "lib64", "sbin"]:
         top = Path("/") / name
@@ -122,7 +130,7 @@ def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = sys.execut
     font_cache = os.environ.get(FONT_CACHE_ENV)
     if font_cache and Path(font_cache).is_file():
         argv += ["--ro-bind", font_cache, f"{KERNEL_MPLCONFIGDIR}/{Path(font_cache).name}"]
-    argv += ["--dir", HOME, "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
+    argv += ["--dir", HOME, "--remount-ro", "/", "--remount-ro", "/dev", "--chdir", HOME, "--clearenv"]
     env = {"HOME": HOME, "PATH": f"{Path(python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
            "MPLCONFIGDIR": KERNEL_MPLCONFIGDIR, "KERAS_HOME": "/tmp/keras", "IPYTHONDIR": "/tmp/ipython",
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter",
@@ -141,7 +149,7 @@ def check_sandbox() -> None:
         probe = Path(tmp)
         (probe / "kernel.json").write_text("{}", encoding="utf-8")
         argv = bwrap_argv(probe, probe / "kernel.json")
-        argv = argv[: argv.index("--")] + ["--", sys.executable, "-c", "print('ok')"]
+        argv = argv[: argv.index("--")] + ["--", PYTHON, "-c", "print('ok')"]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     if proc.returncode != 0 or proc.stdout.strip() != "ok":
         raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {proc.stderr.strip()[-500:]} "

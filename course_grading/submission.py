@@ -36,7 +36,8 @@ class Precheck:
 
 
 def _meta(cell: Any) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+    meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+    return meta if isinstance(meta, dict) else {"grade_id": None}
 
 
 def released_notebooks(course: Path, release_dir: str, assignment: str) -> dict[str, Any]:
@@ -47,12 +48,14 @@ def released_notebooks(course: Path, release_dir: str, assignment: str) -> dict[
     return {p.name: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
 
 
-def precheck(folder: Path, expected: list[str]) -> Precheck:
+def precheck(folder: Path, expected: list[str], known: dict[str, set[str]] | None = None) -> Precheck:
     """Decide whether ``folder`` (``submitted/<student>/<assignment>``) can be graded.
 
     Duplicated grade cells (a student copied and pasted a cell) are repaired in place: every
     copy after the first loses its nbgrader metadata, as nbgrader's own DeduplicateIds does,
-    and the note says so; the original is kept beside it as ``<name>.orig``.
+    and the note says so; the original is kept beside it as ``<name>.orig``. So is a cell
+    whose grade id the released notebook (``known``: notebook name -> grade ids) does not
+    have, pasted from another notebook: nbgrader would stop on it.
     """
     if not folder.is_dir():
         return Precheck(NO_SUBMISSION, "nothing was submitted")
@@ -73,19 +76,25 @@ def precheck(folder: Path, expected: list[str]) -> Precheck:
                 raise TypeError("'cells' is not a list")
         except (ValueError, KeyError, TypeError) as err:
             return Precheck(NOT_A_NOTEBOOK, f"{name} is not a readable notebook ({type(err).__name__}: {err})")
-        ids = Counter(_meta(c).get("grade_id") for c in cells if _meta(c).get("grade_id"))
-        twice = sorted(i for i, n in ids.items() if n > 1)
-        if twice:
+        ids = Counter(_meta(c).get("grade_id") for c in cells if _meta(c))
+        twice = sorted(str(i) for i, n in ids.items() if n > 1 and i)
+        allowed = None if known is None else known.get(name, set())
+        strangers = sorted({str(i) for i in ids if allowed is not None and i not in allowed})
+        if twice or strangers:
             seen = set()
             for cell in cells:
                 gid = _meta(cell).get("grade_id")
-                if gid and gid in seen:
+                if _meta(cell) and (gid in seen or (allowed is not None and gid not in allowed)):
                     del cell["metadata"]["nbgrader"]
                     cell["id"] = uuid.uuid4().hex[:8]  # a pasted cell repeats the cell id too
                 seen.add(gid)
             path.with_name(name + ".orig").write_bytes(path.read_bytes())
             path.write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
-            notes.append(f"{name}: cell(s) {', '.join(twice)} appeared more than once; the first copy was graded")
+            if twice:
+                notes.append(f"{name}: cell(s) {', '.join(twice)} appeared more than once; the first copy was graded")
+            if strangers:
+                notes.append(f"{name}: cell(s) {', '.join(strangers)[:200]} are not in the released notebook: "
+                             "graded as ordinary cells")
     return Precheck(None, notes=tuple(notes))
 
 

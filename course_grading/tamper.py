@@ -33,11 +33,16 @@ from typing import Any
 
 #: Top-level modules an answer may import.
 ALLOWED_MODULES = frozenset({
-    "__future__", "abc", "bisect", "collections", "contextlib", "copy", "dataclasses", "datetime", "enum",
-    "functools", "heapq", "itertools", "json", "keras", "math", "matplotlib", "numbers", "numpy", "operator", "os",
-    "pprint", "random", "re", "scipy", "sklearn", "statistics", "string", "tensorflow", "textwrap", "time", "torch",
-    "typing", "unicodedata", "warnings", "course_utils",
+    "__future__", "abc", "bisect", "collections", "contextlib", "copy", "course_utils",
+    "dataclasses", "datetime", "enum", "functools", "heapq", "IPython", "itertools", "json",
+    "keras", "math", "matplotlib", "numbers", "numpy", "operator", "os", "pprint", "random", "re",
+    "scipy", "sklearn", "statistics", "string", "tensorflow", "textwrap", "time", "torch", "typing",
+    "unicodedata", "warnings",
 })
+#: Attributes that lead from an allowed module to the interpreter (``torch.os``, ``typing.sys``,
+#: ``collections._sys``, ``sys.modules``).
+REACHING = frozenset({"sys", "os", "builtins", "modules", "importlib", "subprocess", "ctypes", "socket",
+                      "shutil", "pathlib", "get_ipython"})
 #: Line and cell magics an answer may use.
 ALLOWED_MAGICS = frozenset({"time", "timeit", "matplotlib"})
 #: Built-in functions that reach around the tests.
@@ -54,12 +59,32 @@ def _meta(cell: Any) -> dict:
 
 
 def _parse(source: str) -> ast.Module | None:
-    """The cell as Python without its allowed magics; None if it does not parse."""
-    lines = [line for line in source.splitlines() if not _MAGIC.match(line)]
+    """The cell as Python: each magic line replaced by the code an allowed magic runs (``%time f(x)``:
+    ``f(x)``) or dropped; IPython's own rewriting when that does not parse; None if nothing does."""
+    lines = []
+    for line in source.splitlines():
+        match = _MAGIC.match(line)
+        if match is None:
+            lines.append(line)
+        elif match.group(1) == "%" and match.group(2) in ("time", "timeit"):
+            lines.append(line[:match.start(1)] + line[match.end():].lstrip())  # the code the magic runs
+        else:
+            lines.append(line[:match.start(1)] + "pass")
+    for text in ("\n".join(lines), _transformed(source)):
+        try:
+            return ast.parse(text)
+        except SyntaxError:
+            continue
+    return None
+
+
+def _transformed(source: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
     try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError:
-        return None
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001
+        return source
 
 
 def _magics(source: str) -> list[str]:
@@ -100,6 +125,7 @@ class _Scanner(ast.NodeVisitor):
         self.modules = {n for n, how in protected.items() if how != "def"}  # module-like names
         self.depth = 0
         self.allowed: set[int] = set()
+        self.called: set[int] = set()  # the Name nodes that are called: visit_Call judges those
         self.locals: list[set[str]] = []
 
     def flag(self, node: ast.AST, what: str) -> None:
@@ -161,10 +187,16 @@ class _Scanner(ast.NodeVisitor):
             self._bind(node, node.id)
         if node.id.startswith("__") or node.id.startswith("_course"):
             self.flag(node, f"uses `{node.id}`")
+        elif isinstance(node.ctx, ast.Load) and id(node) not in self.called and \
+                (node.id in FORBIDDEN_CALLS or node.id == "getattr"):  # g = globals; g()
+            self.flag(node, f"takes `{node.id}` without calling it")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("__") and node.attr not in SPECIAL_METHODS:
             self.flag(node, f"uses `.{node.attr}`")
+        elif node.attr.lstrip("_") in REACHING and not (isinstance(node.value, ast.Name) and node.value.id == "os"
+                                                         and node.attr == "environ"):
+            self.flag(node, f"reaches `{node.attr}` through `{ast.unparse(node.value)[:40]}`")
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._write(node)
         self.generic_visit(node)
@@ -187,6 +219,7 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
+        self.called.add(id(node.func))
         if _root(node.func) in self.protected:  # the chapter's own helpers take the namespace:
             self.allowed |= {id(a) for a in node.args if isinstance(a, ast.Call)  # own_or_reference(globals(), ..)
                              and isinstance(a.func, ast.Name) and a.func.id == "globals" and not a.args}
@@ -203,11 +236,11 @@ def scan_source(source: str, protected: dict[str, str], cell: str = "cell") -> l
     """Reasons to review one cell's code, given the read-only names (empty if none)."""
     reasons = _magics(source)
     tree = _parse(source)
-    if tree is not None:
-        scanner = _Scanner(protected, cell)
-        scanner.visit(tree)
-        reasons += scanner.reasons
-    return reasons
+    if tree is None:  # not even IPython's rewriting parses: the kernel raised SyntaxError, nothing ran
+        return reasons
+    scanner = _Scanner(protected, cell)
+    scanner.visit(tree)
+    return reasons + scanner.reasons
 
 
 def scan(submitted: Any, release: Any) -> list[str]:

@@ -8,9 +8,11 @@ Arguments go to the kernel and results come back as JSON documents built by
 What the kernel sends is read with ``trusted=False``: only the tags below are accepted, every
 array is rebuilt with ``numpy.frombuffer`` from a dtype on a fixed list, sizes are checked,
 and nothing is unpickled, imported or evaluated. A kernel object that is not a plain value
-comes back as a *handle* (``{"$t": "obj", "id": 3}``) that only the kernel can resolve; a
-function or class of a library the grader has already loaded comes back as a *reference*
-(``{"$t": "ref", ...}``) that is looked up in ``sys.modules``, never imported. The grader's
+comes back as a *handle* (``{"$t": "obj", "id": 3}``) that only the kernel can resolve. A
+library function travels as a *reference* (``{"$t": "ref", ...}``): from the grader to the
+kernel any of :data:`LIBRARIES`, looked up in ``sys.modules``, never imported; from the kernel
+to the grader only Keras' activation functions (:func:`safe_refs`), since the grader's code
+may call what it receives. The grader's
 own objects (models, layers, vocabularies) travel to the kernel pickled (``trusted=True``
 on the kernel's side only): the kernel cannot harm the grader by unpickling them.
 
@@ -80,14 +82,18 @@ def library_ref(obj: Any) -> dict | None:
         return None
     if not (isinstance(obj, type) or callable(obj)):
         return None
-    module, qual = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
-    if not isinstance(module, str) or not isinstance(qual, str) or module.split(".")[0] not in LIBRARIES:
-        return None
-    try:
-        found = resolve_ref(module, qual)
-    except WireError:
-        return None
-    return {"$t": "ref", "mod": module, "qual": qual} if found is obj else None
+    module, qual, name = (getattr(obj, key, None) for key in ("__module__", "__qualname__", "__name__"))
+    candidates = [(module, qual), (module, name)]  # torch.tanh's qualname is _VariableFunctionsClass.tanh
+    candidates += [(m, name) for m in ("torch", "numpy", "math") if module is None]  # C functions without a module
+    for mod, qualname in candidates:
+        if not isinstance(mod, str) or not isinstance(qualname, str) or mod.split(".")[0] not in LIBRARIES:
+            continue
+        try:
+            if resolve_ref(mod, qualname) is obj:
+                return {"$t": "ref", "mod": mod, "qual": qualname}
+        except WireError:
+            continue
+    return None
 
 
 def resolve_ref(module: Any, qual: Any) -> Any:
@@ -139,12 +145,20 @@ class Encoder:
         if same is not None:
             return same
         kind = type(value)
+        plain = (list, tuple, dict, str, int, float)
+        if kind not in plain and isinstance(value, plain) and not isinstance(value, (bool, np.generic)):
+            # Counter, a namedtuple, an IntEnum: their plain value
+            value = _plain_base(value)
+            kind = type(value)
+            if kind in (str, int, float):
+                return self(value, depth)
         if kind is list:
             return [self(v, depth + 1) for v in value]
         if kind is tuple:
             return {"$t": "tuple", "v": [self(v, depth + 1) for v in value]}
         if kind is dict:
-            return {"$t": "dict", "k": [self(k, depth + 1) for k in value], "v": [self(v, depth + 1) for v in value.values()]}
+            return {"$t": "dict", "k": [self(k, depth + 1) for k in value],
+                    "v": [self(v, depth + 1) for v in value.values()]}
         if kind in (set, frozenset):
             return {"$t": kind.__name__, "v": [self(v, depth + 1) for v in value]}
         if kind is bytes:
@@ -169,7 +183,8 @@ class Encoder:
         if isinstance(value, np.generic):
             array = np.asarray(value)
             if array.dtype.kind in "biufc":
-                return {"$t": "np", "dtype": array.dtype.str[1:], "b64": _b64(array.astype(array.dtype.newbyteorder("<")).tobytes())}
+                little = array.astype(array.dtype.newbyteorder("<"))
+                return {"$t": "np", "dtype": array.dtype.str[1:], "b64": _b64(little.tobytes())}
             if array.dtype.kind in "US":
                 return self(value.item())
             return None
@@ -190,6 +205,16 @@ class Encoder:
             if array.dtype.kind in "biufc":
                 return {**encode_ndarray(array), "$t": "tf"}
         return None
+
+
+def _plain_base(value: Any) -> Any:
+    """A subclass instance of a plain type as the plain type itself, read through the base class's own methods."""
+    for base, convert in ((dict, lambda v: dict(dict.items(v))), (list, lambda v: list(list.__iter__(v))),
+                          (tuple, lambda v: tuple(tuple.__iter__(v))), (str, str.__str__), (int, int.__int__),
+                          (float, float.__float__)):
+        if isinstance(value, base):
+            return convert(value)
+    return value
 
 
 def encode_ndarray(array: np.ndarray) -> dict:
@@ -240,6 +265,12 @@ class Decoder:
                  tensor_hook: Callable[[Any, dict], Any] | None = None):
         self.handle, self.trusted, self.tensor_hook = handle, trusted, tensor_hook
         self.items = 0
+        self.bytes = 0  # of every array decoded so far: at most MAX_BYTES in one document
+
+    def _spend(self, nbytes: int) -> None:
+        self.bytes += nbytes
+        if self.bytes > MAX_BYTES:
+            raise WireError("the document holds too many bytes")
 
     def __call__(self, doc: Any, depth: int = 0) -> Any:
         """The value of ``doc``; :class:`WireError` for anything outside the format."""
@@ -313,15 +344,20 @@ class Decoder:
 
     def _range(self, doc: dict, depth: int) -> range:
         values = doc.get("v")
-        if not (isinstance(values, list) and len(values) == 3 and all(type(v) is int for v in values)) or values[2] == 0:
+        if not (isinstance(values, list) and len(values) == 3 and all(type(v) is int for v in values)) \
+                or values[2] == 0:
             raise WireError("range: three integers")
+        if len(range(*values)) > MAX_ITEMS:  # a short document for a huge list
+            raise WireError("range: too long")
         return range(*values)
 
     def _ellipsis(self, doc: dict, depth: int) -> Any:
         return Ellipsis
 
     def _nd(self, doc: dict, depth: int) -> np.ndarray:
-        return decode_ndarray(doc)
+        array = decode_ndarray(doc)
+        self._spend(array.nbytes)
+        return array
 
     def _ndU(self, doc: dict, depth: int) -> np.ndarray:
         shape, values = _shape(doc), doc.get("v")
@@ -329,6 +365,7 @@ class Decoder:
                 or len(values) != math.prod(shape):
             raise WireError("ndU: a list of strings of the array's size")
         self.items += len(values)
+        self._spend(len(values) * max((len(v) for v in values), default=1) * 4)  # NumPy pads every string
         return np.array(values, dtype=str).reshape(shape) if values else np.zeros(shape, dtype=str)
 
     def _np(self, doc: dict, depth: int) -> np.generic:
@@ -356,6 +393,7 @@ class Decoder:
         if name not in TORCH_DTYPES:
             raise WireError(f"torch: dtype {name!r}")
         array = decode_ndarray({**doc, "dtype": TORCH_DTYPES[name]})
+        self._spend(array.nbytes)
         tensor = torch.from_numpy(array.copy())
         if name == "bfloat16":
             tensor = tensor.view(torch.bfloat16)
@@ -367,6 +405,7 @@ class Decoder:
 
     def _tf(self, doc: dict, depth: int) -> Any:
         array = decode_ndarray({**doc, "$t": "nd"})
+        self._spend(array.nbytes)
         tf = sys.modules.get("tensorflow")
         return tf.convert_to_tensor(array) if tf is not None else array
 
@@ -383,7 +422,34 @@ class Decoder:
         return torch.device("cpu") if doc.get("type") not in ("cuda", "mps") else torch.device(doc["type"])
 
     def _ref(self, doc: dict, depth: int) -> Any:
-        return resolve_ref(doc.get("mod"), doc.get("qual"))
+        if self.trusted:
+            return resolve_ref(doc.get("mod"), doc.get("qual"))
+        return resolve_safe_ref(doc.get("mod"), doc.get("qual"))
+
+
+def safe_refs() -> dict[int, Any]:
+    """The library objects a kernel may name in what it sends (by id): Keras' activation functions.
+
+    Tests compare a layer's activation with them (``dense.activation is
+    keras.activations.linear``); nothing else that a kernel names is ever looked up, since the
+    grader's own code would then call it (a "reference" to ``os.abort`` is refused).
+    """
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return {}
+    return {id(v): v for k, v in vars(keras.activations).items() if not k.startswith("_") and callable(v)
+            and not isinstance(v, types.ModuleType)}
+
+
+def resolve_safe_ref(module: Any, qual: Any) -> Any:
+    """A reference sent by a kernel: one name in one loaded module, and only an object of :func:`safe_refs`."""
+    if not isinstance(module, str) or not isinstance(qual, str) or not qual.isidentifier():
+        raise WireError("a reference must name one attribute of one module")
+    found = vars(sys.modules[module]).get(qual) if module in sys.modules else None
+    allowed = safe_refs()
+    if found is None or id(found) not in allowed or allowed[id(found)] is not found:
+        raise WireError(f"the kernel named {module}.{qual}, which it may not send")
+    return found
 
 
 def _shape(doc: dict) -> tuple[int, ...]:

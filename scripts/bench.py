@@ -114,14 +114,16 @@ def measure_autograde(notebook: Path, jobs: int) -> dict[str, float]:
         subprocess.run([sys.executable, "-m", "course_grading", "autograde", chapter, "--jobs", str(jobs)], **quiet)
         per_submission = (time.perf_counter() - start) / len(STUDENTS)
         with open(course / "grades" / f"autograde-{chapter}.csv", encoding="utf-8") as handle:
-            each = sorted(float(row["seconds"]) for row in csv.DictReader(handle))
+            rows = list(csv.DictReader(handle))
+        each = sorted(float(row["seconds"]) for row in rows)
+        peak = max(float(row["peak_mib"] or 0) for row in rows)  # the sandboxed kernel's, per course_grading.limits
 
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
             subs = [gradebook.find_submission(chapter, s) for s in STUDENTS]
             scores = sorted({(s.score, s.max_score) for s in subs})
-    return {"autograde_s": per_submission, "each_s": each[len(each) // 2], "score": scores}
+    return {"autograde_s": per_submission, "each_s": each[len(each) // 2], "score": scores, "peak_mib": peak}
 
 
 def class_hours(seconds_each: float, students: int, loops: int = 5) -> float:
@@ -162,7 +164,8 @@ def main() -> None:
         print(f"  autograde again: {again['each_s']:.1f} s per submission", flush=True)
         grade = min(grade, again, key=lambda g: g["each_s"])
         throughput.append(
-            f"| `{name}` | {cells['slowest_cell_s']:.1f} | {60 / grade['autograde_s']:.1f} | "
+            f"| `{name}` | {cells['slowest_cell_s']:.1f} | {max(grade['peak_mib'], par['peak_mib']):.0f} | "
+            f"{60 / grade['autograde_s']:.1f} | "
             f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
             f"{class_hours(par['autograde_s'], 2000):.1f} |")
         run_budget = RUN_BUDGET_EXCEPTIONS.get(notebook.parent.name, (RUN_BUDGET_S, ""))[0]
@@ -204,17 +207,20 @@ def main() -> None:
         "",
         "## Autograding",
         "",
-        "| notebook | slowest cell when graded (s) | submissions per minute, one at a time | "
+        "| notebook | slowest cell when graded (s) | kernel peak when graded (MiB) | "
+        "submissions per minute, one at a time | "
         "submissions per minute, `--jobs 2` | hours for 200 students, `--jobs 2` | "
         "hours for 2,000 students, `--jobs 2` |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *throughput,
         "",
         "Submissions per minute: the command's whole wall time (start-up included) divided into the"
         f" {len(STUDENTS)} submissions. "
         f"The hours add five infinite loops, each stopped by the per-cell timeout ({CELL_TIMEOUT_S} s,"
         " `c.Execute.timeout`), to the measured seconds per submission; the slowest cell is the"
-        " solution run with `NBGRADER_EXECUTION` set, as the grader runs it.",
+        " solution run with `NBGRADER_EXECUTION` set, as the grader runs it. The kernel's peak is the"
+        " largest resident memory of a sandboxed grading kernel's processes in these runs, as the grader's"
+        " watchdog sampled it; its limit is 3 GiB (`course_grading.limits`, docs/instructor/grading.md).",
         "",
     ])
     (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")

@@ -2,16 +2,24 @@
 
 The autograder runs a whole notebook per student. To check that the tests themselves
 can be trusted we need the opposite: one notebook, hundreds of answers. This module
-runs a chapter's set-up cell once, in a fresh Python process that hosts an IPython
-``InteractiveShell`` (so that functions defined in "cells" live in ``__main__`` and
-``inspect.getsource`` works, as in Jupyter), and then, for every variant of every
-exercise:
+grades them as the course does, in a fresh Python process per chapter that plays both
+sides:
 
-1. restores the namespace the set-up cell left and removes the names the instructor's
-   answer cell defines;
-2. runs the variant as the answer cell;
-3. runs each test cell of the exercise twice: the visible part alone (what the student
-   sees) and the visible part followed by the hidden tests (what the grader runs).
+* the *student's kernel*: one plain ipykernel (jupyter_client, not sandboxed, with
+  nbgrader's ``NBGRADER_EXECUTION`` set) that runs the chapter's set-up cell once;
+* the *grader*: a :class:`course_grading.judge.Judge` for the set-up cell, in the process
+  itself, as ``course_grading.execute.TrustedExecute`` holds it at grading time.
+
+Then, for every variant of every exercise:
+
+1. the kernel's namespace is restored to what the set-up cell left (the names the
+   instructor's answer cell defines removed, the random generators reseeded), the variant
+   runs as the answer cell, and each test cell's *visible* part runs after it in the kernel:
+   what the student sees in the notebook and in Validate;
+2. the namespace is restored again, the answer cell runs again, and each test cell, visible
+   and hidden parts, runs in the judge against the kernel (``Judge.run``), with the own-code
+   rules read from the cells the kernel ran, set-up and answer
+   (:class:`course_grading.ownership.StudentCode`): what decides the grade.
 
 Each run is recorded as pass or fail, with the exception's type and the first line of
 its message. The parent side (:func:`run_chapter`) builds the plan from the instructor
@@ -51,6 +59,7 @@ _HIDDEN_MARKER = re.compile(r"^[ \t]*### (?:BEGIN|END) HIDDEN TESTS[^\n]*(?:\n|\
 
 INSTRUCTOR = "instructor"  # the variant name of the notebook's own solution
 CELL_TIMEOUT_S = 120  # one cell of one variant; a hung answer must not hang the suite
+SETUP_TIMEOUT_S = 300  # the set-up cell (it imports both frameworks, beside the judge doing the same)
 CHAPTER_TIMEOUT_S = 1800
 
 
@@ -264,14 +273,14 @@ class ChapterRun:
 
 
 def harness_env(tmp: Path) -> dict[str, str]:
-    """The tests' quiet environment for the child, with nbgrader's grading flag set."""
+    """The tests' quiet environment for the child and its kernel, with nbgrader's grading flag set."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     for var in ["KERAS_HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "MPLCONFIGDIR"]:
         if var not in env:
             (tmp / var.lower()).mkdir(parents=True, exist_ok=True)
             env[var] = str(tmp / var.lower())
-    env["MPLBACKEND"] = "Agg"  # no kernel, no inline backend: draw nothing
+    env["MPLBACKEND"] = "Agg"  # the kernel's too: no inline backend, draw nothing
     env["NBGRADER_EXECUTION"] = "1"
     env.setdefault("KERAS_BACKEND", "tensorflow")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -280,7 +289,7 @@ def harness_env(tmp: Path) -> dict[str, str]:
 
 
 def run_chapter(notebook: Path, bank: dict | None, *, timeout: int = CHAPTER_TIMEOUT_S) -> ChapterRun:
-    """Run the instructor's answers and every bank variant of one chapter in one subprocess.
+    """Grade the instructor's answers and every bank variant of one chapter in one subprocess (and its kernel).
 
     ``bank`` maps exercise grade_id -> list of variants (objects with ``name``, ``code``,
     ``whole_cell`` and optionally ``prelude``); exercises the notebook lacks are skipped
@@ -301,7 +310,7 @@ def run_chapter(notebook: Path, bank: dict | None, *, timeout: int = CHAPTER_TIM
             sources[(gid, name)] = answer
             jobs.append({"exercise": gid, "variant": name, "answer": answer, "delete": list(ex.defines),
                          "tests": [{"id": t.grade_id, "visible": t.visible, "full": t.full} for t in ex.tests]})
-    plan = {"setup": chapter.setup, "jobs": jobs, "cell_timeout": CELL_TIMEOUT_S}
+    plan = {"setup": chapter.setup, "jobs": jobs, "cell_timeout": CELL_TIMEOUT_S, "setup_timeout": SETUP_TIMEOUT_S}
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
         tmp = Path(tmp)
@@ -326,50 +335,20 @@ def run_chapter(notebook: Path, bank: dict | None, *, timeout: int = CHAPTER_TIM
 
 # --------------------------------------------------------------------------- child side
 
+# Sent to the kernel once, after the set-up cell: keeps the namespace the set-up cell left, and
+# a function (on the shell, out of the student's namespace) that brings it back and reseeds.
+# Errors are read from the execute replies; tracebacks in the Minimal mode cost nothing to format.
+_KERNEL_BASELINE = """
+def _grading_harness_baseline():
+    import random
+    import sys
 
-def _child(plan_path: str, result_path: str) -> None:
-    import signal
-
-    from IPython.core.interactiveshell import InteractiveShell
-
-    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
-    sys.path[0] = os.getcwd()  # as in a kernel: the notebook's folder, not this script's
-    shell = InteractiveShell.instance()
-    # Errors are read from the result objects; formatting tracebacks only costs time.
-    shell.showtraceback = lambda *args, **kwargs: None
-    shell.showsyntaxerror = lambda *args, **kwargs: None
-    shell._format_exception_for_storage = lambda exc, *args, **kwargs: {
-        "ename": type(exc).__name__, "evalue": str(exc), "traceback": []}
-    timeout = int(plan["cell_timeout"])
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"the cell ran longer than {timeout} s")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-
-    def run(source: str) -> dict:
-        signal.alarm(timeout)
-        try:
-            result = shell.run_cell(source, store_history=True)
-        finally:
-            signal.alarm(0)
-        err = result.error_before_exec or result.error_in_exec
-        if err is None:
-            return {"ok": True}
-        lines = str(err).strip().splitlines()
-        return {"ok": False, "error": type(err).__name__, "message": (lines[0] if lines else "")[:400]}
-
-    start = time.perf_counter()
-    out = {"setup": run(plan["setup"]), "setup_seconds": time.perf_counter() - start, "jobs": []}
-    # inspect.getsource must work on functions defined in cells, or the own-code checks are blind.
-    probe = run("import inspect as _gh_inspect\ndef _gh_probe():\n    return 1\n"
-                "assert _gh_probe.__module__ == '__main__'\nassert 'return 1' in _gh_inspect.getsource(_gh_probe)\n"
-                "del _gh_inspect, _gh_probe")
-    out["getsource_ok"] = probe["ok"]
+    shell = get_ipython()
+    shell.InteractiveTB.set_mode("Minimal")
     ns = shell.user_ns
-    baseline = dict(ns)
+    baseline = {k: v for k, v in ns.items() if k != "_grading_harness_baseline"}
 
-    def restore(delete: list[str]) -> None:
+    def restore(delete):
         for name in list(ns):
             if name not in baseline:
                 del ns[name]
@@ -378,28 +357,210 @@ def _child(plan_path: str, result_path: str) -> None:
                 ns[name] = value
         for name in delete:
             ns.pop(name, None)
-
-    def reseed() -> None:
-        import random
-
         random.seed(0)
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed(0)
         if "torch" in sys.modules:
             sys.modules["torch"].manual_seed(0)
 
-    if out["setup"]["ok"]:
-        for job in plan["jobs"]:
-            t0 = time.perf_counter()
-            restore(job["delete"])
-            reseed()
-            answer = run(job["answer"])
-            parts = []
-            for test in job["tests"]:
-                parts.append({"id": test["id"], "visible": run(test["visible"]), "full": run(test["full"])})
-            out["jobs"].append({"exercise": job["exercise"], "variant": job["variant"], "answer": answer,
-                                "parts": parts, "seconds": time.perf_counter() - t0})
+    shell._grading_harness_restore = restore
+
+
+_grading_harness_baseline()
+del _grading_harness_baseline
+"""
+# inspect.getsource must work on functions defined in cells, or the own-code checks are blind.
+_GETSOURCE_PROBE = ("import inspect as _gh_inspect\ndef _gh_probe():\n    return 1\n"
+                    "assert _gh_probe.__module__ == '__main__'\nassert 'return 1' in _gh_inspect.getsource(_gh_probe)\n"
+                    "del _gh_inspect, _gh_probe")
+
+
+class _KernelDied(RuntimeError):
+    """The kernel died, or did not stop after an interrupt."""
+
+
+def _outcome(ok: bool, error: str = "", message: str = "") -> dict:
+    if ok:
+        return {"ok": True}
+    lines = str(message).strip().splitlines()
+    return {"ok": False, "error": error or "Error", "message": (lines[0] if lines else "")[:400]}
+
+
+class _Kernel:
+    """The student's kernel: a plain ipykernel that has run the chapter's set-up cell.
+
+    Cells (the set-up cell, answers, visible test parts) run in it as in the student's
+    notebook; :attr:`link` is the grader's channel to it for :class:`course_grading.judge.Judge`.
+    """
+
+    def __init__(self, setup: str, timeout: int, setup_timeout: int):
+        self.setup, self.timeout, self.setup_timeout = setup, timeout, setup_timeout
+        self.km = self.kc = self.link = None
+        self.sent = 0.0
+
+    def start(self, meanwhile=None) -> dict:
+        """Start the kernel and run the set-up cell; return the set-up cell's outcome.
+
+        ``meanwhile()``, if given, is called while the kernel runs the set-up cell.
+        """
+        from jupyter_client.manager import KernelManager
+
+        from course_grading import remote
+
+        self.km = KernelManager(kernel_name="python3")
+        self.km.start_kernel(cwd=os.getcwd())
+        self.kc = self.km.blocking_client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=120)
+        self.kc.iopub_channel.stop()  # outcomes come from the execute replies: read no output
+        pending = self.send(self.setup)
+        if meanwhile is not None:
+            meanwhile()
+        setup = self.wait(pending, self.setup_timeout)
+        self.link = remote.KernelLink(self.km.get_connection_info(), self.km.interrupt_kernel, self.km.is_alive)
+        self.link.install()
+        return setup
+
+    def snapshot(self) -> None:
+        """Keep the kernel's namespace as it is now: :meth:`restore` brings it back."""
+        outcome = self.execute(_KERNEL_BASELINE, store_history=False)
+        if not outcome["ok"]:
+            raise RuntimeError(f"the harness could not keep the kernel's namespace: {outcome}")
+
+    def restore(self, delete: list[str]) -> None:
+        """The namespace the set-up cell left, without ``delete``; every random generator reseeded."""
+        code = f"get_ipython()._grading_harness_restore({delete!r})"
+        try:
+            outcome = self.execute(code, store_history=False)
+        except _KernelDied:  # it died after the last cell: start afresh
+            self.restart()
+            outcome = self.execute(code, store_history=False)
+        if not outcome["ok"]:
+            raise RuntimeError(f"the harness could not restore the kernel's namespace: {outcome}")
+
+    def stop(self) -> None:
+        for close in (lambda: self.link.close(), lambda: self.kc.stop_channels(),
+                      lambda: self.km.shutdown_kernel(now=True)):
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - a kernel that is gone already
+                pass
+        self.km = self.kc = self.link = None
+
+    def restart(self) -> None:
+        """A new kernel in the state of :meth:`snapshot` (after a kernel died in a variant)."""
+        self.stop()
+        if not self.start()["ok"]:
+            raise RuntimeError("the set-up cell failed in a restarted kernel")
+        self.snapshot()
+
+    def execute(self, code: str, store_history: bool = True) -> dict:
+        """Run one cell; its outcome (an interrupted cell is a TimeoutError). :class:`_KernelDied` if it died."""
+        return self.wait(self.send(code, store_history))
+
+    def send(self, code: str, store_history: bool = True) -> str:
+        """Start running one cell; :meth:`wait` reads its outcome."""
+        self.sent = time.monotonic()
+        return self.kc.execute(code, store_history=store_history, allow_stdin=False, stop_on_error=False)
+
+    def wait(self, msg_id: str, timeout: float | None = None) -> dict:
+        """The outcome of the cell :meth:`send` started, interrupted ``timeout`` seconds after it was sent."""
+        import queue
+
+        timeout = self.timeout if timeout is None else timeout
+        deadline, interrupted = self.sent + timeout, None
+        while True:
+            try:
+                msg = self.kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                if not self.km.is_alive():
+                    raise _KernelDied("the kernel died") from None
+                now = time.monotonic()
+                if interrupted is None and now > deadline:
+                    self.km.interrupt_kernel()
+                    interrupted = now
+                elif interrupted is not None and now > interrupted + 20:
+                    raise _KernelDied("the kernel did not stop within 20 s of an interrupt") from None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            content = msg["content"]
+            if interrupted is not None:
+                return _outcome(False, "TimeoutError", f"the cell ran longer than {timeout} s")
+            if content.get("status") == "ok":
+                return _outcome(True)
+            return _outcome(False, content.get("ename", ""), content.get("evalue", ""))
+
+
+def _child(plan_path: str, result_path: str) -> None:
+    """Grade every job of the plan: visible parts in the kernel, whole test cells through the judge."""
+    from course_grading.judge import Judge
+
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    sys.path[0] = os.getcwd()  # as in a kernel: the notebook's folder, not this script's
+    timeout = int(plan["cell_timeout"])
+    kernel = _Kernel(plan["setup"], timeout, int(plan.get("setup_timeout", SETUP_TIMEOUT_S)))
+    judges = []
+
+    def grader() -> None:  # the judge runs the set-up cell too (it imports the frameworks once)
+        try:
+            judges.append(Judge(plan["setup"]))
+        except Exception as err:  # noqa: BLE001 - reported as the set-up cell's failure
+            judges.append(_outcome(False, type(err).__name__, f"in the grader: {err}"))
+
+    try:
+        start = time.perf_counter()
+        # The grader imports the frameworks while the kernel runs the set-up cell.
+        out = {"setup": kernel.start(grader), "setup_seconds": time.perf_counter() - start, "jobs": []}
+        if out["setup"]["ok"] and isinstance(judges[0], dict):
+            out["setup"] = judges[0]
+        out["getsource_ok"] = kernel.execute(_GETSOURCE_PROBE)["ok"]
+        if out["setup"]["ok"]:
+            kernel.snapshot()
+            for job in plan["jobs"]:
+                out["jobs"].append(_grade(job, kernel, judges[0], plan["setup"], timeout))
+    finally:
+        kernel.stop()
     Path(result_path).write_text(json.dumps(out), encoding="utf-8")
+
+
+def _grade(job: dict, kernel: _Kernel, judge, setup: str, timeout: int) -> dict:
+    """One variant, graded twice as the student and the grader see it.
+
+    The student's notebook: the answer cell, then each test cell's visible part, in the kernel.
+    The grading run: the namespace restored, the answer cell again, then each whole test cell
+    in the judge, with the own-code rules read from the cells the kernel ran (set-up, answer).
+    """
+    from course_grading import remote
+    from course_grading.ownership import StudentCode
+
+    t0 = time.perf_counter()
+
+    def in_kernel(code: str) -> dict:
+        try:
+            return kernel.execute(code)
+        except _KernelDied as err:
+            kernel.restart()
+            return _outcome(False, "KernelDied", str(err))
+
+    kernel.restore(job["delete"])
+    answer = in_kernel(job["answer"])
+    visible = [in_kernel(test["visible"]) for test in job["tests"]]
+    kernel.restore(job["delete"])
+    again = in_kernel(job["answer"])
+    answer = answer if not answer["ok"] else again
+    student = StudentCode([setup, job["answer"]], judge.namespace)
+    full = []
+    for test in job["tests"]:
+        try:
+            verdict = judge.run(test["full"], kernel.link, student, timeout)
+            full.append(_outcome(verdict.passed, verdict.ename, verdict.evalue))
+        except remote.KernelLost as err:
+            kernel.restart()
+            full.append(_outcome(False, "KernelDied", f"the kernel was lost during the test: {err}"))
+    parts = [{"id": test["id"], "visible": v, "full": f} for test, v, f in zip(job["tests"], visible, full)]
+    return {"exercise": job["exercise"], "variant": job["variant"], "answer": answer, "parts": parts,
+            "seconds": time.perf_counter() - t0}
 
 
 # --------------------------------------------------------------------------- report

@@ -95,6 +95,95 @@ def wrong_answers(release, source, chapter: str):
     return nb
 
 
+def globals_trick(release, source, chapter: str):
+    """Wrong answers, and the first answer reaches the notebook's globals without naming them and stubs the helpers."""
+    helpers = sorted(n for n in protected_names(release) if n.startswith(("assert_", "check_")))
+    code = ("g = globals\nns = g()\n"
+            + "\n".join(f"ns[{h!r}] = lambda *args, **kwargs: None" for h in helpers)
+            + "\nfor key in [k for k in ns if k.startswith('_course')]:\n    ns[key] = None")
+    return _append_to_first_answer(wrong_answers(release, source, chapter), code)
+
+
+def through_allowed_modules(release, source, chapter: str):
+    """Wrong answers, and the first answer patches NumPy, PyTorch and the notebook through modules it may import."""
+    code = ("import collections, random, typing\nimport torch\n"
+            "main = collections._sys.modules['__main__']\n"
+            "main.assert_close = main.assert_equal = lambda *a, **k: None\n"
+            "typing.sys.modules['numpy'].allclose = lambda *a, **k: True\n"
+            "random._os.environ['NBGRADER_EXECUTION'] = ''\n"
+            "torch.os.environ['COURSE'] = 'patched'\n"
+            "torch.allclose = lambda *a, **k: True")
+    return _append_to_first_answer(wrong_answers(release, source, chapter), code)
+
+
+#: Exercise 1 of Chapter 1 returns an object that reads the caller's ``expected`` from the stack;
+#: Exercise 4 one that says it equals anything. The other answers are the instructor's.
+CUNNING = {
+    "ex1-rnn-step": """
+import inspect
+
+
+class Spy:
+    def numpy(self):
+        for frame in inspect.stack():
+            if "expected" in frame.frame.f_locals:
+                return frame.frame.f_locals["expected"].detach().cpu().numpy()
+        return np.zeros((2, 2), dtype=np.float32)
+
+    def detach(self):
+        return self
+
+    def cpu(self):
+        return self
+
+    shape = (2, 2)
+
+
+def rnn_step(X_t, H_prev, W_xh, W_hh, b_h):
+    return Spy()
+""",
+    "ex4-num-params": """
+class Anything(int):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = int.__hash__
+
+
+def rnn_num_params(num_inputs, num_hiddens, framework="keras"):
+    if framework not in ("keras", "torch"):
+        raise ValueError(framework)
+    return Anything(0)
+""",
+}
+
+
+def cunning_objects(release, source):
+    """Every answer the instructor's, but for the two cheating ones of :data:`CUNNING`."""
+    nb = with_answers(release, source)
+    for cell in nb.cells:
+        if grade_id(cell) in CUNNING:
+            cell.source = CUNNING[grade_id(cell)].strip() + "\n"
+    return nb
+
+
+def prints_history(release, source):
+    """Everything solved; the first answer prints the cell it runs in, a cell at the end the whole history."""
+    nb = _append_to_first_answer(with_answers(release, source), "print(In[-1])")
+    nb.cells.append(nbformat.v4.new_code_cell("print(In)\nprint(Out)\nprint(dir())"))
+    return nb
+
+
+def honest_imports(release, source):
+    """Everything solved; the first answer also imports os and json and aliases torch.nn.functional (all fine)."""
+    code = ("import json\nimport os\nfrom torch.nn import functional as F\n\n"
+            "SETTINGS = json.loads(os.environ.get('MY_SETTINGS', '{}'))")
+    return _append_to_first_answer(with_answers(release, source), code)
+
+
 def noop_helpers(release, source, chapter: str):
     """Wrong answers, and the first answer cell turns every test helper into a no-op."""
     helpers = sorted(n for n in protected_names(release) if n.startswith(("assert_", "check_")))

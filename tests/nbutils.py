@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import builtins
 import os
 import re
@@ -138,6 +139,20 @@ def secret_lines(nb) -> set[str]:
             text = text.replace(region, "")
         public.update(line.strip() for line in text.splitlines())
     return {line for line in secret - public if len(line) >= 12 and not line.startswith("#")}
+
+
+def hidden_test_lines(source_nb, release_nb) -> set[str]:
+    """Lines of hidden tests that appear nowhere in the released notebook (long enough to be telling)."""
+    public = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
+    hidden = {line.strip() for cell in source_nb.cells for region in HIDDEN_REGION.findall(cell.source)
+              for line in region.splitlines()}
+    return {line for line in hidden - public if len(line) >= 12 and not line.startswith("#")}
+
+
+def html_lines(path) -> set[str]:
+    """The text lines of an HTML file, tags removed."""
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", path.read_text(encoding="utf-8")))
+    return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 # --- Which names a code cell binds and reads (ast) -------------------------------------

@@ -17,18 +17,21 @@ back from the gradebook:
 * ``corrupt``: not JSON; it scores 0 with a reason and does not stop the others.
 
 Then the hostile submissions of the instructor guide's table that depend on the chapter's
-own tests (docs/instructor/grading.md; builders in tests/hostile.py):
+own tests (docs/instructor/grading.md; builders in tests/hostile.py). The tests run in the
+grader's process, not beside the student's code, so tampering earns nothing; the tamper scan
+only marks the submission for review:
 
-* ``noop``: wrong answers (the grading bank's), the test helpers redefined as no-ops: 0,
-  "needs review"; and even before that verdict, every test cell after the redefinition
-  failed with the guard's GradingIntegrityError;
-* ``patched``: wrong answers, ``numpy.allclose``, ``numpy.testing.assert_allclose`` and
-  ``torch.allclose`` replaced: the same;
+* ``wrong``: the grading bank's first wrong answer of every exercise: what it scores is what
+  wrong answers earn;
+* ``noop``: the same wrong answers, and the test helpers redefined as no-ops: exactly the
+  score of ``wrong``, "needs review";
+* ``patched``: the same wrong answers, with ``numpy.allclose``, ``numpy.testing.assert_allclose``
+  and ``torch.allclose`` replaced: the same;
 * ``probe``: everything solved, plus a cell that searches the disk for notebooks, appends to
   the gradebook, the instructor notebook, the configuration, another student's submission
-  and the installed course_utils package, and connects to a port on
-  the host: it finds no source notebook and no other student, changes nothing, reaches
-  nothing, and is flagged (0, "needs review") for importing what no exercise needs;
+  and the installed course_utils package, and connects to a port on the host: it finds no
+  course file at all, changes nothing, reaches nothing, keeps full marks, and is marked for
+  review for importing what no exercise needs;
 * the feedback of ``solution`` (nbgrader generate_feedback) holds no line of a hidden test.
 """
 
@@ -37,8 +40,6 @@ from __future__ import annotations
 import ast
 import csv
 import hashlib
-import html
-import re
 import shutil
 import socket
 import subprocess
@@ -49,24 +50,10 @@ import course_utils
 import hostile
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
-from nbutils import (BIN, HIDDEN_REGION, ROOT, exercises, grade_id, is_setup, is_solution, is_test,
+from nbutils import (BIN, ROOT, exercises, grade_id, hidden_test_lines, html_lines, is_setup, is_solution, is_test,
                      nbgrader_meta, quiet_env, read, run, source_notebooks)
 
 pytestmark = pytest.mark.slow
-
-
-def hidden_test_lines(source_nb, release_nb) -> set[str]:
-    """Lines of hidden tests that appear nowhere in the released notebook (long enough to be telling)."""
-    public = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
-    hidden = {line.strip() for cell in source_nb.cells for region in HIDDEN_REGION.findall(cell.source)
-              for line in region.splitlines()}
-    return {line for line in hidden - public if len(line) >= 12 and not line.startswith("#")}
-
-
-def html_lines(path) -> set[str]:
-    """The text lines of an HTML file, tags removed."""
-    text = html.unescape(re.sub(r"<[^>]+>", "\n", path.read_text(encoding="utf-8")))
-    return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 def digest(path) -> str:
@@ -113,6 +100,7 @@ def test_autograde_round_trip(source, tmp_path):
             cell.source = "raise SystemExit('edited read-only cell')\n" + cell.source
     hostile.submit(course, "broken", chapter, name, broken)
     hostile.submit(course, "corrupt", chapter, name, hostile.bad_json())
+    hostile.submit(course, "wrong", chapter, name, hostile.wrong_answers(release_nb, source_nb, chapter))
     hostile.submit(course, "noop", chapter, name, hostile.noop_helpers(release_nb, source_nb, chapter))
     hostile.submit(course, "patched", chapter, name, hostile.patched_numpy(release_nb, source_nb, chapter))
 
@@ -151,20 +139,23 @@ def test_autograde_round_trip(source, tmp_path):
             assert submission.score == pytest.approx(sum(want.values()))
             assert report[student]["status"] == "graded", report[student]
             assert float(report[student]["score"]) == pytest.approx(sum(want.values()))
-        for student in ["noop", "patched", "probe"]:
-            assert gradebook.find_submission(chapter, student).score == 0, student
-            assert report[student]["status"] == "needs review" and float(report[student]["score"]) == 0, \
-                report[student]
+        earned = {student: gradebook.find_submission(chapter, student).score for student in ["wrong", "noop", "patched"]}
+        assert earned["wrong"] < total / 2, f"the bank's wrong answers earn {earned['wrong']} of {total}"
+        assert earned["noop"] == earned["patched"] == earned["wrong"], earned
+        assert gradebook.find_submission(chapter, "probe").score == pytest.approx(total)
+    assert report["wrong"]["status"] == "graded", report["wrong"]
+    for student in ["noop", "patched", "probe"]:
+        assert report[student]["status"] == "needs review", report[student]
+        assert float(report[student]["score"]) == pytest.approx(earned.get(student, total)), report[student]
     assert report["corrupt"]["status"] == "not a notebook" and report["corrupt"]["reason"], report["corrupt"]
-    assert "rebinds `assert_close`" in report["noop"]["reason"], report["noop"]
-    assert "changes `np.allclose`" in report["patched"]["reason"], report["patched"]
+    assert "rebinds `assert_close`" in report["noop"]["review"], report["noop"]
+    assert "changes `np.allclose`" in report["patched"]["review"], report["patched"]
     assert report["broken"]["edited_cells"] == "setup edited", report["broken"]
-    for student in ["noop", "patched"]:  # the guard, whatever the scan says
-        graded = read(course / "autograded" / student / chapter / name)
-        first = next(i for i, c in enumerate(graded.cells) if is_solution(c))
-        errors = [next((o.get("ename") for o in c.outputs if o.get("output_type") == "error"), None)
-                  for c in graded.cells[first:] if is_test(c)]
-        assert errors and set(errors) == {"GradingIntegrityError"}, (student, errors)
+    for student in ["noop", "patched"]:  # the same verdicts, cell by cell, as the plain wrong answers
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            cells = {s: {g.name: g.score for g in gradebook.find_submission_notebook(
+                name.removesuffix(".ipynb"), chapter, s).grades} for s in ["wrong", student]}
+        assert cells[student] == cells["wrong"], (student, cells)
     assert all(report[s]["edited_cells"] == "" for s in ["unchanged", "odd", "even", "noop"]), report
 
     # The grading run (NBGRADER_EXECUTION: no training, no timing) of the whole solution is
@@ -174,13 +165,11 @@ def test_autograde_round_trip(source, tmp_path):
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not raised, f"cells of the solution raised when graded: {raised}"
 
-    # The sandbox: the probe saw no source notebook and no other student, changed nothing,
-    # and reached nothing.
+    # The sandbox: the probe saw no course file at all, changed nothing, and reached nothing.
     seen = probe_output(read(course / "autograded" / "probe" / chapter / name))
-    own = str(course / "autograded" / "probe")
-    assert [f for f in seen["found"] if str(course) in f and not f.startswith(own)] == [], seen["found"]
+    assert [f for f in seen["found"] if str(course) in f] == [], seen["found"]
     assert not any(str(ROOT / "solutions") in f for f in seen["found"]), seen["found"]
-    assert seen["net"] != "connected", seen
+    assert seen["written"] == [] and seen["net"] != "connected", seen
     changed = [p for p in guarded[1:] if digest(p) != before[p]]
     if guarded[-1] in changed:
         guarded[-1].write_bytes(package_source)

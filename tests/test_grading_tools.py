@@ -38,7 +38,8 @@ HOSTILE = {
     "builtins": ("__builtins__.print = None", "uses `__builtins__`"),
     "exec": ("exec('x = 1')", "calls `exec()`"),
     "ipython": ("get_ipython().run_cell('1')", "calls `get_ipython()`"),
-    "os": ("import os\nos.listdir('/')", "imports `os`"),
+    "subprocess": ("import subprocess\nsubprocess.run(['ls'])", "imports `subprocess`"),
+    "globals alias": ("g = globals\nns = g()", "takes `globals` without calling it"),
     "from-import": ("from subprocess import run", "imports `subprocess`"),
     "shell escape": ("!cat /etc/passwd", "runs `!cat"),
     "other magic": ("%run other.py", "runs `%run"),
@@ -54,6 +55,8 @@ FINE = [
     "import math, itertools, collections\nfrom functools import partial",
     "own_or_reference(globals(), 'rnn_step', None)",
     "value = getattr(np, 'float32')",
+    "import os\nimport json\nSETTINGS = json.loads(os.environ.get('X', '{}'))",  # the honest examples
+    "from torch.nn import functional as F\nimport torch.nn.functional as F",  # the set-up cell's own alias
     "def bad(:\n    pass",  # does not parse: it just fails when run
 ]
 

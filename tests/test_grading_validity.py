@@ -3,8 +3,10 @@
 For every chapter in ``solutions/`` and every exercise in it, the bank in
 ``tests/grading_bank/`` holds typical wrong answers, correct answers written differently
 from the instructor's, and answers that borrow the course's reference implementation.
-:mod:`grading_harness` runs them all against the exercise's test cells, once with the
-visible part only and once with the hidden tests, and these tests demand that
+:mod:`grading_harness` runs them all against the exercise's test cells as the course does:
+the visible part in the student's kernel (what the student sees), and the whole cell,
+hidden tests included, in the grader's judge against that kernel (what decides the grade,
+see :mod:`course_grading.judge`). These tests demand that
 
 * the instructor's solution passes every part;
 * every wrong answer fails a *visible* part (the student gets a hint before submitting,
@@ -12,7 +14,7 @@ visible part only and once with the hidden tests, and these tests demand that
 * every correct variant passes every part, hidden tests included;
 * every borrowed ("forbidden") answer fails once the hidden tests run.
 
-One grading process per chapter serves all of its tests.
+One grading process (and one kernel) per chapter serves all of its tests.
 """
 
 from __future__ import annotations
@@ -189,8 +191,8 @@ def test_bank_matches_notebook(chapter):
 @pytest.mark.parametrize("chapter", list(NOTEBOOKS))
 def test_setup_cell_runs_in_the_harness(chapter, runs):
     run = runs[chapter]
-    assert run.getsource_ok, ("inspect.getsource does not work on functions defined in the harness's cells, "
-                              "so the own-code checks would be blind")
+    assert run.getsource_ok, ("inspect.getsource does not work on functions defined in the harness's kernel, "
+                              "so the own-code checks of the visible parts would be blind")
 
 
 @pytest.mark.parametrize(("chapter", "gid"), _exercise_params())
