@@ -233,10 +233,8 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
     folder = staging / student / assignment
     shutil.rmtree(staging / student, ignore_errors=True)
     skipped = stage(source, folder) if source.is_dir() and not source.is_symlink() else []
-    known = {name: {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id")} for name, nb in release.items()}
     check: Precheck = precheck(folder if source.is_dir() and not source.is_symlink() else source, list(release),
-                               known)
+                               release)
     notes = list(check.notes) + ([f"left out of the submission: {', '.join(skipped[:5])}"] if skipped else [])
     if check.status is not None:
         with Gradebook(db_url) as gb:
@@ -246,7 +244,8 @@ def _grade_one(course: Path, assignment: str, student: str, release: dict, db_ur
     edited, flags = [], []
     for name, release_nb in release.items():
         submitted = nbformat.read(folder / name, as_version=4)
-        edited += edited_cells(submitted, release_nb)
+        original = folder / f"{name}.orig"  # as handed in, before precheck's repairs
+        edited += edited_cells(nbformat.read(original, as_version=4) if original.is_file() else submitted, release_nb)
         flags += tamper.scan(submitted, release_nb)
     log = course / "grades" / "logs" / assignment / f"{student}.log"
     ok, text, reports = grade(assignment, student)

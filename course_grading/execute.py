@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
@@ -163,6 +163,7 @@ class TrustedExecute(CappedExecute):
                 os.chmod(self.km.connection_file, 0o644)
             self.start_new_kernel_client()
             info = self.wait_for_reply(self.kc.kernel_info())
+            remote.harden(self.kc)
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
             if pid:
@@ -206,6 +207,17 @@ class TrustedExecute(CappedExecute):
         if self._run_dir is not None:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
+
+    def _lose_kernel(self, cell: NotebookNode, index: int, reason: str) -> None:
+        """The student's cell cost its kernel: say so in the cell and the report, and go on in a new kernel."""
+        self._report["notes"].append(f"cell {index + 1}: {reason}; the cells after it were graded in a new kernel")
+        cell.outputs.append(_error("KernelDied", f"{reason}; the grader went on without it"))
+        self._restart(index)
+
+    def _stop_kernel_now(self) -> None:
+        """Kill the kernel (its messages can no longer be trusted to make sense)."""
+        if self._watchdog is not None:
+            self._watchdog.kill()
 
     def _over_limit(self) -> bool:
         """Sample the kernel once more now: a cell that left it over a limit is that cell's doing; kill it."""
@@ -270,23 +282,22 @@ class TrustedExecute(CappedExecute):
         setup = setup and not self._ran
         try:
             self._execute(cell, index, setup=_meta(cell).get("grade_id") == self.setup_id)
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError, remote.KernelLost):
             if setup:
                 raise GradingInterrupted(f"the kernel died in the set-up cell ({self._death()})")
-            reason = self._death()
-            self._report["notes"].append(f"cell {index + 1}: {reason}; the cells after it were graded "
-                                         "in a new kernel")
-            cell.outputs.append(_error("KernelDied", f"{reason} while it ran this cell; the grader went on "
-                                                     "without it"))
-            self._restart(index)
+            self._lose_kernel(cell, index, f"{self._death()} while it ran this cell")
+            return
+        except Exception as err:  # noqa: BLE001 - a message the client could not read: the kernel's doing
+            if setup:
+                raise GradingInterrupted(f"the set-up cell failed to run: {type(err).__name__}: {err}") from err
+            self._stop_kernel_now()
+            self._lose_kernel(cell, index, "the kernel sent a message the grader could not read "
+                                           f"({type(err).__name__})")
             return
         if self._over_limit():
             if setup:
                 raise GradingInterrupted(f"the set-up cell went over a limit ({self._death()})")
-            reason = self._death()
-            self._report["notes"].append(f"cell {index + 1}: {reason}; the cells after it were graded in a new kernel")
-            cell.outputs.append(_error("KernelDied", f"{reason} after it ran this cell; the grader went on without it"))
-            self._restart(index)
+            self._lose_kernel(cell, index, f"{self._death()} after it ran this cell")
             return
         if setup and any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
             raise GradingInterrupted(f"the set-up cell took longer than {self.setup_timeout} s")
@@ -306,7 +317,8 @@ class TrustedExecute(CappedExecute):
             self._ran.append(index)
 
     def _test(self, cell: NotebookNode, index: int) -> None:
-        student = StudentCode([self.nb.cells[i].source for i in self._ran], self._judge.namespace)
+        trusted = [n for n, i in enumerate(self._ran) if _meta(self.nb.cells[i]).get("grade_id") == self.setup_id]
+        student = StudentCode([self.nb.cells[i].source for i in self._ran], self._judge.namespace, trusted)
         try:
             verdict = self._judge.run(cell.source, self._link, student, self.test_timeout)
         except remote.KernelLost as err:

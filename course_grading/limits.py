@@ -6,7 +6,8 @@ the student's code runs (no core files, no file over :data:`MAX_FILE_BYTES`, at 
 Outside it, a :class:`Watchdog` thread of the grader samples the kernel's whole process tree
 every :data:`INTERVAL` seconds and stops the sandbox when
 
-* the resident memory of all its processes together passes :data:`MEMORY_BYTES`;
+* the resident memory of all its processes together (shared pages counted once, and the
+  in-memory files they hold) passes :data:`MEMORY_BYTES`;
 * it holds more than :data:`MAX_TASKS` threads or :data:`MAX_PROCESSES` processes;
 * the folder of its sockets (the one folder it can write to on the grader's disk) holds
   anything but a few sockets.
@@ -82,6 +83,38 @@ def _status(pid: int) -> tuple[int, int, int]:
     return rss, threads, data
 
 
+def _pss(pid: int) -> int | None:
+    """Proportional resident bytes of one process (shared pages divided among their users), if readable."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _memfds(pid: int, seen: set) -> int:
+    """Bytes of the in-memory files (``memfd_create``) a process holds open and ``seen`` has not counted yet."""
+    total = 0
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return 0
+    for fd in fds:
+        try:
+            if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("/memfd:"):
+                continue
+            info = os.stat(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            total += info.st_size
+    return total
+
+
 class Watchdog(threading.Thread):
     """Sample a sandboxed kernel (``pid``: the process the grader started) and kill it past a limit.
 
@@ -116,11 +149,15 @@ class Watchdog(threading.Thread):
     def sample(self) -> str:
         """One look at the kernel; the reason to stop it, or an empty string."""
         pids = process_tree(self.pid)
+        processes = len(pids) - self.overhead  # bubblewrap's own processes do not count
         rss = tasks = 0
+        memfds: set = set()
         for pid in pids:
             r, t, d = _status(pid)
-            rss, tasks, self.peak_data = rss + r, tasks + t, max(self.peak_data, d)
-        processes = len(pids) - self.overhead  # bubblewrap's own processes do not count
+            if processes > 1:  # forks share their pages: count each page once, in proportion
+                r = _pss(pid) or r
+            rss += r + _memfds(pid, memfds)
+            tasks, self.peak_data = tasks + t, max(self.peak_data, d)
         self.peak_bytes, self.peak_tasks = max(self.peak_bytes, rss), max(self.peak_tasks, tasks)
         self.peak_processes = max(self.peak_processes, processes)
         if rss > self.memory_bytes:

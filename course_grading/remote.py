@@ -27,8 +27,8 @@ from course_grading.remote_kernel import INSTALL, PROMPT, SERVE
 
 #: Bytes of the student's printing kept per test cell.
 MAX_PRINTED = 20_000
-#: The largest message the grader accepts from a kernel (a reply, a printout).
-MAX_MESSAGE_BYTES = 512 * 2**20
+#: The largest message part the grader accepts from a kernel (a reply, a printout, a figure).
+MAX_MESSAGE_BYTES = 64 * 2**20
 #: Seconds a request may take when no test cell set a deadline (installing, releasing).
 DEFAULT_SECONDS = 60
 
@@ -39,6 +39,20 @@ class KernelLost(RuntimeError):
 
 class CallTimeout(TimeoutError):
     """A request ran past the test cell's deadline (the kernel was interrupted)."""
+
+
+def harden(kc: Any) -> None:
+    """A kernel client's sockets take no part over :data:`MAX_MESSAGE_BYTES` and never reconnect.
+
+    A kernel that replaces its socket with another one gets no new connection; a larger message
+    is dropped by ZeroMQ before the grader reads it (the call then times out).
+    """
+    for name in ("shell_channel", "stdin_channel", "iopub_channel", "control_channel"):
+        channel = getattr(kc, name, None)
+        socket = getattr(channel, "socket", None)
+        if socket is not None:
+            socket.setsockopt(zmq.RECONNECT_IVL, -1)
+            socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
 
 
 class KernelLink:
@@ -54,9 +68,7 @@ class KernelLink:
         self.kc = BlockingKernelClient()
         self.kc.load_connection_info(connection_info)
         self.kc.start_channels()
-        for channel in (self.kc.shell_channel, self.kc.stdin_channel, self.kc.iopub_channel):
-            channel.socket.setsockopt(zmq.RECONNECT_IVL, -1)  # never reconnect to a socket the kernel replaced
-            channel.socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # a larger message drops the kernel
+        harden(self.kc)
         self.interrupt, self.alive = interrupt, alive
         self.deadline = float("inf")
         self.printed: list[str] = []
@@ -211,12 +223,12 @@ class KernelLink:
         reply = self.request(request)
         if not isinstance(reply, dict):
             raise wire.WireError("a call's reply must be an object")
-        for value, state in zip(args, reply.get("args") or []):
-            apply_state(value, state, self)
+        for i, (value, state) in enumerate(zip(args, reply.get("args") or [])):
+            apply_state(value, state, self, f"its argument {i + 1}")
         states = reply.get("kwargs") or {}
         for key, value in kwargs.items():
             if isinstance(states, dict):
-                apply_state(value, states.get(key), self)
+                apply_state(value, states.get(key), self, f"its argument {key}")
         decode = Decoder(self, arguments=arguments, collect_graph=graph)
         result = decode(reply.get("result"))
         if graph and decode.graph_outputs and reply.get("graph") is not None:
@@ -252,30 +264,57 @@ def rebuild_error(error: Any) -> BaseException:
 
 #: Classes found by :func:`_judge_class`, by name (the same names come back for every student).
 _CLASSES: dict[str, type | None] = {}
+#: Only these libraries' classes can stand for a kernel object: pure Python classes whose
+#: instances the grader's code handles through their methods (a Keras layer, an sklearn pipeline).
+PROXY_CLASS_LIBRARIES = ("keras", "sklearn")
+
+
+def _native(cls: type) -> bool:
+    """A class whose instances C code reads directly (a tensor, an array): a proxy must never claim it."""
+    return any(issubclass(cls, base) for base in _native_bases())
+
+
+def _native_bases() -> list[type]:
+    import numpy as np
+
+    found: list[type] = [np.ndarray, np.generic]
+    for module, names in (("torch", ("Tensor",)), ("tensorflow", ("Tensor", "Variable")),
+                          ("keras", ("Variable", "KerasTensor")),
+                          ("keras.src.backend.common.variables", ("Variable",))):
+        loaded = sys.modules.get(module)
+        for name in names:
+            cls = getattr(loaded, name, None) if loaded is not None else None
+            if isinstance(cls, type):
+                found.append(cls)
+    return found
 
 
 def _judge_class(type_name: str) -> type | None:
-    """The grader's class of that name: a class of :data:`wire.LIBRARIES` in a module already loaded.
+    """The grader's class of that name, if a proxy may claim it: a Python class of Keras or scikit-learn.
 
-    The name is looked up in that one module's namespace and then through classes only
+    The name is looked up in its one module (already loaded) and then through classes only
     (``Outer.Inner``), never through another module's attributes, and nothing is imported.
+    Tensors, arrays and anything else C code reads directly are never claimed (PyTorch would read
+    a proxy that says it is a ``torch.Tensor`` as one, and crash the grader).
     """
     if type_name not in _CLASSES:
         found = None
         module, _, qual = type_name.rpartition(".")
         while module and found is None:
             namespace = sys.modules.get(module)
-            if namespace is not None and module.split(".")[0] in wire.LIBRARIES:
+            if namespace is not None and module.split(".")[0] in PROXY_CLASS_LIBRARIES:
                 obj: Any = namespace
                 for i, part in enumerate(qual.split(".")):
                     if part.startswith("_") or not (i == 0 or isinstance(obj, type)):
                         obj = None
                         break
                     obj = vars(obj).get(part)
-                found = obj if isinstance(obj, type) else None
+                found = obj if isinstance(obj, type) and not _native(obj) else None
             module, _, head = module.rpartition(".")  # a nested class: module.Outer.Inner
             qual = f"{head}.{qual}"
-        _CLASSES[type_name] = found
+        if len(_CLASSES) < 10_000:
+            _CLASSES[type_name] = found
+        return found
     return _CLASSES[type_name]
 
 
@@ -458,56 +497,73 @@ class Decoder(wire.Decoder):
 
 
 class StateError(AssertionError):
-    """A call changed an argument in a way the grader cannot copy (its type or structure)."""
+    """A call changed an argument it should have left alone, or in a way the grader cannot copy."""
 
 
-def apply_state(value: Any, state: Any, link: KernelLink) -> None:
-    """Make the grader's argument ``value`` what the call left it as in the kernel (``state``)."""
+def apply_state(value: Any, state: Any, link: KernelLink, path: str = "an argument") -> None:
+    """Check or copy what the call did to the grader's argument ``value`` in the kernel (``state``).
+
+    Objects that carry state (a PyTorch module, a Keras layer, a NumPy generator) take the
+    kernel's new state: loading weights into a layer and drawing from a generator are what
+    some exercises do. Data (arrays, tensors, lists, dicts) must come back unchanged: the grader
+    does not copy the change, since the test would then compute what it expects from what the
+    student's code wrote, and the call fails with :class:`StateError` naming the argument.
+    """
     if state is None or not isinstance(state, dict):
         return
     tag = state.get("$t")
     decode = Decoder(link)
-    if tag == "seq" and isinstance(value, (list, tuple)):
-        items = state.get("v") if isinstance(state.get("v"), list) else []
-        full = decode(state["full"]) if state.get("full") is not None else None
-        if isinstance(value, list) and isinstance(full, list) and len(full) != len(value):
-            value[:] = full
-            return
-        for i, (item, item_state) in enumerate(zip(value, items)):
-            if item_state is not None and _syncable(item):
-                apply_state(item, item_state, link)
-            elif isinstance(value, list) and isinstance(full, list) and not _same(item, full[i]):
-                value[i] = full[i]
-        return
-    if tag == "map" and isinstance(value, dict):
-        full = decode(state.get("full"))
-        if isinstance(full, dict) and not all(k in value and _same(value[k], v) for k, v in full.items()) \
-                or isinstance(full, dict) and len(full) != len(value):
-            value.clear()
-            value.update(full)
-        return
     if tag == "torch_module":
         _apply_module(value, state, decode)
-        return
-    if tag == "keras_layer":
+    elif tag == "keras_layer":
         _apply_layer(value, state, decode)
-        return
-    new = decode(state)
-    _apply_value(value, new)
+    elif tag == "seq" and isinstance(value, (list, tuple)):
+        items = state.get("v") if isinstance(state.get("v"), list) else []
+        full = decode(state["full"]) if state.get("full") is not None else None
+        if isinstance(value, list) and (not isinstance(full, list) or len(full) != len(value)):
+            raise StateError(f"the call changed {path} in place (a list of {len(value)} items)")
+        for i, (item, item_state) in enumerate(zip(value, items)):
+            if _stateful(item) or isinstance(item, (list, tuple, dict)) or _data(item):
+                apply_state(item, item_state, link, f"{path}[{i}]")
+            elif isinstance(full, list) and not _same(item, full[i]):
+                raise StateError(f"the call changed {path}[{i}] in place")
+    elif tag == "map" and isinstance(value, dict):
+        full = decode(state.get("full"))
+        if not isinstance(full, dict) or len(full) != len(value) or \
+                not all(k in value and _same(value[k], v) for k, v in full.items()):
+            raise StateError(f"the call changed {path} in place (a dict)")
+    elif tag == "rng":
+        new = decode(state)
+        import numpy as np
+
+        if isinstance(value, np.random.Generator) and type(new) is np.random.Generator:
+            value.bit_generator.state = new.bit_generator.state
+    elif _data(value):
+        if not _same(value, decode(state)):
+            raise StateError(f"the call changed {path} in place; the tests need it as it was")
 
 
-def _syncable(item: Any) -> bool:
+def _stateful(item: Any) -> bool:
     import numpy as np
 
-    if isinstance(item, (list, dict, np.ndarray, np.random.Generator)):
-        return True
     torch = sys.modules.get("torch")
-    return (torch is not None and isinstance(item, (torch.Tensor, torch.nn.Module))) or _is_keras(item)
+    return isinstance(item, np.random.Generator) or _is_keras(item) or \
+        (torch is not None and isinstance(item, torch.nn.Module))
+
+
+def _data(item: Any) -> bool:
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    return type(item) is np.ndarray or (torch is not None and type(item) in (torch.Tensor, torch.nn.Parameter))
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Whether two values the grader decoded are equal (a proxy is never equal to anything)."""
     import numpy as np
 
+    if type(a) is RemoteObject or type(b) is RemoteObject:
+        return False
     try:
         if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) or hasattr(a, "shape") or hasattr(b, "shape"):
             from course_utils.checks import to_numpy
@@ -515,29 +571,11 @@ def _same(a: Any, b: Any) -> bool:
             x, y = to_numpy(a), to_numpy(b)
             return x.shape == y.shape and x.dtype == y.dtype and \
                 bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
+        if isinstance(a, (list, tuple)) and type(a) is type(b) and len(a) == len(b):
+            return all(_same(x, y) for x, y in zip(a, b))
         return type(a) is type(b) and bool(a == b)
     except Exception:  # noqa: BLE001 - anything that cannot be compared counts as changed
         return False
-
-
-def _apply_value(value: Any, new: Any) -> None:
-    import numpy as np
-
-    torch = sys.modules.get("torch")
-    if isinstance(value, np.random.Generator) and isinstance(new, np.random.Generator):
-        value.bit_generator.state = new.bit_generator.state
-    elif isinstance(value, np.ndarray) and isinstance(new, np.ndarray):
-        if value.shape == new.shape and not _same(value, new):
-            if not value.flags.writeable:
-                raise StateError("the call changed a read-only array")
-            value[...] = new.astype(value.dtype, copy=False)
-    elif torch is not None and isinstance(value, torch.Tensor) and isinstance(new, torch.Tensor):
-        with torch.no_grad():
-            if value.shape == new.shape:
-                if not torch.equal(value.detach().cpu(), new.to(value.dtype)):
-                    value.copy_(new.to(value.dtype))
-            else:
-                value.data = new.to(value.device, value.dtype)
 
 
 def _apply_module(module: Any, state: dict, decode: Decoder) -> None:
@@ -551,7 +589,7 @@ def _apply_module(module: Any, state: dict, decode: Decoder) -> None:
         raise StateError(f"the call changed which parameters the {type(module).__name__} has: {changed[:4]}")
     with torch.no_grad():
         for name, tensor in params.items():
-            if not isinstance(tensor, torch.Tensor):
+            if type(tensor) not in (torch.Tensor, torch.nn.Parameter):
                 raise StateError(f"the call replaced the parameter {name} with a {type(tensor).__name__}")
             target = mine[name]
             if target.shape != tensor.shape:
@@ -562,7 +600,7 @@ def _apply_module(module: Any, state: dict, decode: Decoder) -> None:
         if isinstance(buffers, dict):
             own = dict(module.named_buffers())
             for name, tensor in buffers.items():
-                if name in own and isinstance(tensor, torch.Tensor) and own[name].shape == tensor.shape:
+                if name in own and type(tensor) is torch.Tensor and own[name].shape == tensor.shape:
                     own[name].copy_(tensor.to(own[name].dtype))
     module.train(state.get("training") is True)
 
@@ -581,6 +619,8 @@ def _apply_layer(layer: Any, state: dict, decode: Decoder) -> None:
             layer.build([tuple(s) for s in shape])
     import numpy as np
 
+    if any(type(w) is RemoteObject for w in weights):
+        raise StateError(f"the call left weights in the {type(layer).__name__} that are not arrays")
     arrays = [np.asarray(w) for w in weights]
     mine = layer.get_weights()
     if len(arrays) != len(mine) or any(a.shape != m.shape for a, m in zip(arrays, mine)):

@@ -101,6 +101,15 @@ SHM_BYTES = 64 * 2**20
 PYTHON = os.path.normpath(os.path.abspath(sys.executable))
 
 
+def _no_more_namespaces() -> list[str]:
+    """``--disable-userns`` where this bubblewrap has it (0.8 and later): no namespaces made inside."""
+    try:
+        helptext = subprocess.run([bwrap_path(), "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return ["--unshare-user", "--disable-userns"] if "--disable-userns" in helptext else []
+
+
 def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = PYTHON) -> list[str]:
     """The command line that starts an IPython kernel in the sandbox.
 
@@ -111,7 +120,7 @@ def bwrap_argv(socket_dir: Path, connection_file: Path, python: str = PYTHON) ->
     """
     socket_dir, connection_file = socket_dir.resolve(), connection_file.resolve()
     size = str(TMPFS_BYTES)
-    argv = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all",
+    argv = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", *_no_more_namespaces(),
             "--uid", "65534", "--gid", "65534", "--hostname", "grader",
             "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
             "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",  # bubblewrap's own /dev/shm has no size limit

@@ -48,14 +48,15 @@ def released_notebooks(course: Path, release_dir: str, assignment: str) -> dict[
     return {p.name: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
 
 
-def precheck(folder: Path, expected: list[str], known: dict[str, set[str]] | None = None) -> Precheck:
+def precheck(folder: Path, expected: list[str], release: dict[str, Any] | None = None) -> Precheck:
     """Decide whether ``folder`` (``submitted/<student>/<assignment>``) can be graded.
 
     Duplicated grade cells (a student copied and pasted a cell) are repaired in place: every
     copy after the first loses its nbgrader metadata, as nbgrader's own DeduplicateIds does,
     and the note says so; the original is kept beside it as ``<name>.orig``. So is a cell
-    whose grade id the released notebook (``known``: notebook name -> grade ids) does not
-    have, pasted from another notebook: nbgrader would stop on it.
+    whose grade id the released notebook (``release``: notebook name -> notebook) does not
+    have, pasted from another notebook, and a grade cell the student deleted is put back from
+    the release: nbgrader would stop on either.
     """
     if not folder.is_dir():
         return Precheck(NO_SUBMISSION, "nothing was submitted")
@@ -78,9 +79,12 @@ def precheck(folder: Path, expected: list[str], known: dict[str, set[str]] | Non
             return Precheck(NOT_A_NOTEBOOK, f"{name} is not a readable notebook ({type(err).__name__}: {err})")
         ids = Counter(_meta(c).get("grade_id") for c in cells if _meta(c))
         twice = sorted(str(i) for i, n in ids.items() if n > 1 and i)
-        allowed = None if known is None else known.get(name, set())
+        released = [] if release is None or name not in release else \
+            [c for c in release[name].cells if _meta(c).get("grade_id")]
+        allowed = None if release is None else {_meta(c)["grade_id"] for c in released}
         strangers = sorted({str(i) for i in ids if allowed is not None and i not in allowed})
-        if twice or strangers:
+        missing = [c for c in released if _meta(c)["grade_id"] not in ids]
+        if twice or strangers or missing:
             seen = set()
             for cell in cells:
                 gid = _meta(cell).get("grade_id")
@@ -88,6 +92,7 @@ def precheck(folder: Path, expected: list[str], known: dict[str, set[str]] | Non
                     del cell["metadata"]["nbgrader"]
                     cell["id"] = uuid.uuid4().hex[:8]  # a pasted cell repeats the cell id too
                 seen.add(gid)
+            _put_back(cells, released, missing)
             path.with_name(name + ".orig").write_bytes(path.read_bytes())
             path.write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
             if twice:
@@ -95,7 +100,25 @@ def precheck(folder: Path, expected: list[str], known: dict[str, set[str]] | Non
             if strangers:
                 notes.append(f"{name}: cell(s) {', '.join(strangers)[:200]} are not in the released notebook: "
                              "graded as ordinary cells")
+            if missing:
+                notes.append(f"{name}: cell(s) {', '.join(_meta(c)['grade_id'] for c in missing)[:200]} were "
+                             "deleted: put back as released")
     return Precheck(None, notes=tuple(notes))
+
+
+def _put_back(cells: list, released: list, missing: list) -> None:
+    """Insert each missing released grade cell after the released grade cell before it that is there."""
+    for cell in missing:
+        before = released[: released.index(cell)]
+        at = 0
+        for prior in reversed(before):
+            found = [i for i, c in enumerate(cells) if _meta(c).get("grade_id") == _meta(prior)["grade_id"]]
+            if found:
+                at = found[0] + 1
+                break
+        copy = json.loads(json.dumps(dict(cell)))
+        copy["id"] = uuid.uuid4().hex[:8]
+        cells.insert(at, copy)
 
 
 def _norm(source: Any) -> str:

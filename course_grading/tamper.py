@@ -43,6 +43,14 @@ ALLOWED_MODULES = frozenset({
 #: ``collections._sys``, ``sys.modules``).
 REACHING = frozenset({"sys", "os", "builtins", "modules", "importlib", "subprocess", "ctypes", "socket",
                       "shutil", "pathlib", "get_ipython"})
+#: Attributes that reach the IPython shell, start processes or escape the usual memory: no exercise uses them.
+SHELL_ATTRIBUTES = frozenset({"_ip", "input_transformers_post", "input_transformers_cleanup", "ast_transformers",
+                              "user_ns", "user_global_ns", "push", "ev", "ex", "run_cell", "run_line_magic",
+                              "run_cell_magic", "system", "popen", "fork", "forkpty", "execv", "execve", "execvp",
+                              "execvpe", "spawnv", "spawnve", "posix_spawn", "memfd_create", "unshare", "ptrace"})
+#: Names that are the IPython shell in disguise (``exit._ip``).
+SHELL_NAMES = frozenset({"exit", "quit"})
+_DUNDER = re.compile(r"__\w+__")
 #: Line and cell magics an answer may use.
 ALLOWED_MAGICS = frozenset({"time", "timeit", "matplotlib"})
 #: Built-in functions that reach around the tests.
@@ -75,6 +83,8 @@ def _parse(source: str) -> ast.Module | None:
             return ast.parse(text)
         except SyntaxError:
             continue
+        except (ValueError, MemoryError, RecursionError):  # nested too deeply to read: look at it
+            return ast.parse("__course_unreadable__()")
     return None
 
 
@@ -185,7 +195,11 @@ class _Scanner(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._bind(node, node.id)
-        if node.id.startswith("__") or node.id.startswith("_course"):
+        if node.id == "__course_unreadable__":
+            self.flag(node, "is nested too deeply to read")
+        elif node.id in SHELL_NAMES and isinstance(node.ctx, ast.Load):
+            self.flag(node, f"uses `{node.id}`")
+        elif node.id.startswith("__") or node.id.startswith("_course"):
             self.flag(node, f"uses `{node.id}`")
         elif isinstance(node.ctx, ast.Load) and id(node) not in self.called and \
                 (node.id in FORBIDDEN_CALLS or node.id == "getattr"):  # g = globals; g()
@@ -194,11 +208,28 @@ class _Scanner(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("__") and node.attr not in SPECIAL_METHODS:
             self.flag(node, f"uses `.{node.attr}`")
+        elif node.attr in SHELL_ATTRIBUTES:
+            self.flag(node, f"uses `.{node.attr}`")
         elif node.attr.lstrip("_") in REACHING and not (isinstance(node.value, ast.Name) and node.value.id == "os"
                                                          and node.attr == "environ"):
             self.flag(node, f"reaches `{node.attr}` through `{ast.unparse(node.value)[:40]}`")
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._write(node)
+        self.generic_visit(node)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if not isinstance(node.value, ast.Constant):  # a docstring or a bare string does nothing
+            self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        text = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+        if isinstance(text, str) and (_DUNDER.search(text) or "course_utils" in text):
+            found = _DUNDER.search(text)
+            self.flag(node, f"a string names `{found.group(0) if found else 'course_utils'}`")
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg == "allow_pickle" and not (isinstance(node.value, ast.Constant) and node.value.value is False):
+            self.flag(node, "loads pickles (`allow_pickle`)")
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
@@ -229,6 +260,9 @@ class _Scanner(ast.NodeVisitor):
                 self.flag(node, f"calls `{name}()`")
             elif name == "getattr" and not (len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
                 self.flag(node, "calls `getattr()` with a computed name")
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        if name in ("attrgetter", "methodcaller") and not all(isinstance(a, ast.Constant) for a in node.args[:1]):
+            self.flag(node, f"calls `{name}()` with a computed name")
         self.generic_visit(node)
 
 

@@ -13,8 +13,9 @@ On a tiny assignment (a set-up cell without frameworks, two one-line exercises),
   is left out of what is graded and returned: it is named in the report, and neither the
   autograded folder nor the feedback holds it or what it points to;
 * a student's HTML (a markdown cell, a displayed ``HTML`` object) runs no script in the
-  feedback page, and a cell pasted from another notebook (with a grade id this one does not
-  have) is graded as an ordinary cell instead of stopping nbgrader.
+  feedback page; a cell pasted from another notebook (with a grade id this one does not have)
+  is graded as an ordinary cell, and an answer deleted with its test cell is put back, instead
+  of stopping nbgrader.
 """
 
 from __future__ import annotations
@@ -142,10 +143,16 @@ def test_a_students_markup_and_foreign_cells(tmp_path):
                                      "display(HTML(\"<script>alert('from-output')</script>\"))"))
     nb.cells.insert(4, _cell("x = 1", grade_id="ex9-from-another-notebook", solution=True))
     submit(course, "eve", nb)
+    deleted = nbformat.read(course / "solutions" / ASSIGNMENT / NAME, as_version=4)
+    del deleted.cells[1:3]  # the first answer and its test cell, both: nbgrader alone stops on it
+    submit(course, "fay", deleted)
     report, _ = autograde(course, env)
     row = report["eve"]
     assert row["status"] == "graded" and float(row["score"]) == 2.0 and row["review"] == "", row
     assert "ex9-from-another-notebook" in row["reason"], row
+    row = report["fay"]
+    assert row["status"] == "graded" and float(row["score"]) == 1.0, row
+    assert "ex1, ex1-test were deleted: put back" in row["reason"] and "ex1-test deleted" in row["edited_cells"], row
     run([str(BIN / "nbgrader"), "generate_feedback", ASSIGNMENT, "--student", "eve"], course, env)
     page = (course / "feedback" / "eve" / ASSIGNMENT / "tiny.html").read_text(encoding="utf-8")
     assert "Notes" in page and "<script>alert(" not in page  # the code that displays it is shown escaped only

@@ -13,8 +13,8 @@ tests/test_autograde.py; these do not, so they run on the first chapter only:
   reason, in the report and in `nbgrader export`;
 * wrong answers that reach the notebook's globals without naming them (``g = globals``) or
   patch the helpers, NumPy and PyTorch through modules an answer may import
-  (``collections._sys``, ``typing.sys``, ``random._os``, ``torch.os``): exactly what the
-  same wrong answers earn without the tricks;
+  (``collections._sys``, ``typing.sys``, ``random._os``, ``torch.os``): no test cell scores
+  more than for the same wrong answers without the tricks;
 * answers that return cunning objects (one that reads the caller's ``expected`` from the
   stack, an int that says it equals anything): those test cells score 0, the rest full marks;
 * ``print(In[-1])`` in an answer and a cell that prints the whole history: full marks, and
@@ -114,8 +114,8 @@ def _check_tricks(course, chapter, name, report, source_nb, release_nb, env, tot
         cells = {s: {g.name: g.score for g in gradebook.find_submission_notebook(
             name.removesuffix(".ipynb"), chapter, s).grades} for s in ["wrong", "globals", "allowed", "cunning"]}
     assert sum(cells["wrong"].values()) < total / 2, cells["wrong"]
-    for student in ["globals", "allowed"]:
-        assert cells[student] == cells["wrong"], (student, cells[student], cells["wrong"])
+    for student in ["globals", "allowed"]:  # no test cell scores more than for the same wrong answers
+        assert all(cells[student][k] <= cells["wrong"][k] for k in cells["wrong"]), (student, cells[student])
         assert report[student]["status"] == "needs review", report[student]
     points = {grade_id(c): c.metadata["nbgrader"]["points"] for c in source_nb.cells if is_test(c)}
     cheated = {"ex1-rnn-step-test-values", "ex4-num-params-test-counts"}  # the cells the cunning objects aim at

@@ -103,11 +103,13 @@ def test_memory_over_the_resident_limit_stops_that_cell_only(tmp_path):
 
 
 @pytest.mark.parametrize("code, words", [
+    ("import os\nfiles = []\nfor _ in range(20):\n    files.append(os.memfd_create('x'))\n"
+     "    os.write(files[-1], b'0' * (200 * 2**20))", "GiB of memory"),
     ("import os, time\nfor _ in range(300):\n    if os.fork() == 0:\n        time.sleep(60)\n        os._exit(0)",
      "processes"),
     ("import threading, time\nthreading.stack_size(2**16)  # small stacks: the thread count, not memory\n"
      "for _ in range(600):\n    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()", "threads"),
-], ids=["fork-300", "threads-600"])
+], ids=["memfd-4GB", "fork-300", "threads-600"])
 def test_process_and_thread_limits(tmp_path, code, words):
     graded, report = grade(notebook(code), tmp_path)
     found = errors(graded)
@@ -165,3 +167,23 @@ def test_a_failing_set_up_cell_is_the_graders_failure(tmp_path, setup, words):
     with pytest.raises(execute.GradingInterrupted, match=words):
         grade(nb, tmp_path, setup_timeout=3)
     assert words in execute.REPORTS[-1]["retry"]
+
+
+def test_an_answer_that_changes_its_inputs_fails_the_test(tmp_path):
+    """The grader does not copy a change to data it passed in: the test would compute its expected
+    values from what the student's code wrote. The call fails instead, naming the argument."""
+    graded, report = grade(notebook(double="if hasattr(x, 'shape'):\n        x[...] = 0\n    return 2 * x"),
+                           tmp_path)
+    found = errors(graded)
+    assert list(found) == ["ex1-test"] and "changed its argument 1 in place" in found["ex1-test"], found
+    assert found["ex1-test"].startswith("StateError: (a hidden test)"), found
+
+
+def test_no_user_namespace_inside_and_no_message_that_breaks_the_client(tmp_path):
+    unshare = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+               "print('unshare', libc.unshare(0x10000000), ctypes.get_errno())")
+    garbage = "get_ipython().kernel.iopub_socket.send_multipart([b'x'])\nimport time\ntime.sleep(1)"
+    graded, report = grade(notebook(unshare, garbage), tmp_path)
+    assert graded.cells[3].outputs[0]["text"].split()[:2] == ["unshare", "-1"], graded.cells[3].outputs
+    found = errors(graded)
+    assert set(found) <= {"4"} and "ex2-test" not in found and "ex1-test" not in found, found

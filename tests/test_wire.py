@@ -170,9 +170,11 @@ def test_a_proxy_never_asks_the_kernel_about_equality_or_truth():
     proxy = RemoteObject(link, {"id": 1}, "__main__.Anything", "Anything(0)", mro=["__main__.Anything", "builtins.int"])
     assert proxy != 32 and not (proxy == 32) and proxy == proxy and bool(proxy)
     assert {proxy: 1}[proxy] == 1 and link.asked == []
-    assert isinstance(proxy, int) is True and type(proxy) is RemoteObject  # the class it claims, not its behaviour
-    sneaky = RemoteObject(link, {"id": 9}, "torch.Thing", mro=["torch.os.PathLike", "torch.sys.flags"])
-    assert sneaky.__class__ is RemoteObject  # no walking through a module's attributes to another module
+    assert not isinstance(proxy, int) and type(proxy) is RemoteObject
+    for mro in (["torch.os.PathLike", "torch.sys.flags"], ["torch.Tensor", "torch._C.TensorBase"],
+                ["numpy.ndarray"], ["keras.src.backend.common.variables.Variable"]):
+        sneaky = RemoteObject(link, {"id": 9}, mro[0], mro=mro)
+        assert sneaky.__class__ is RemoteObject, mro  # never a class C code reads directly (PyTorch would crash)
     assert "student's kernel" in repr(proxy)
 
 
@@ -202,18 +204,28 @@ def test_kernel_errors_become_builtin_exceptions():
     assert type(rebuild_error("nonsense")) is wire.WireError
 
 
-def test_arguments_are_brought_up_to_date_in_place():
+def test_data_arguments_must_come_back_unchanged():
     link = FakeLink()
     encode = plain_encoder()
     array, tensor, items = np.zeros(3), torch.zeros(2), [np.zeros(1), 5]
-    apply_state(array, encode(np.ones(3)), link)
-    apply_state(tensor, encode(torch.ones(2)), link)
-    apply_state(items, {"$t": "seq", "v": [encode(np.ones(1)), None], "full": encode([np.ones(1), 6])}, link)
-    assert array.tolist() == [1, 1, 1] and tensor.tolist() == [1, 1]
-    assert items[0].tolist() == [1.0] and items[1] == 6
-    grown = [1]
-    apply_state(grown, {"$t": "seq", "v": [None, None], "full": encode([1, 2])}, link)
-    assert grown == [1, 2]
+    apply_state(array, encode(np.zeros(3)), link)  # unchanged: nothing to say
+    apply_state(items, {"$t": "seq", "v": [encode(np.zeros(1)), None], "full": encode([np.zeros(1), 5])}, link)
+    for value, state in [(array, encode(np.ones(3))), (tensor, encode(torch.ones(2))),
+                         (items, {"$t": "seq", "v": [encode(np.ones(1)), None], "full": encode([np.ones(1), 5])}),
+                         (items, {"$t": "seq", "v": [None, None], "full": encode([np.zeros(1), 6])}),
+                         ([1], {"$t": "seq", "v": [None, None], "full": encode([1, 2])}),
+                         ({"a": 1}, {"$t": "map", "full": encode({"a": 2})})]:
+        with pytest.raises(AssertionError, match="in place"):
+            apply_state(value, state, link, "its argument 1")
+    assert array.tolist() == [0, 0, 0] and tensor.tolist() == [0, 0] and items[1] == 5  # never copied
+
+
+def test_stateful_arguments_take_the_kernels_state():
+    rng = np.random.default_rng(1)
+    drawn = np.random.default_rng(1)
+    drawn.normal(size=4)
+    apply_state(rng, plain_encoder()(drawn), FakeLink())
+    assert rng.normal() == drawn.normal()
 
 
 def test_a_module_whose_parameters_changed_is_updated_or_refused():
