@@ -213,7 +213,7 @@ class KernelLink:
         """
         encode = Encoder(self)
         arguments = [list(args), dict(kwargs)]
-        leaves = _grad_leaves(arguments)
+        leaves = wire.grad_leaves(arguments)
         torch = sys.modules.get("torch")
         graph = bool(leaves) and torch is not None and torch.is_grad_enabled()
         request = {"op": "callmethod" if method else "call", "target": target, "args": encode(list(args)),
@@ -634,23 +634,6 @@ def _apply_layer(layer: Any, state: dict, decode: Decoder) -> None:
 
 
 # ---- gradients through the kernel ---------------------------------------------------------------
-
-
-def _grad_leaves(value: Any, found: list | None = None, depth: int = 0) -> list:
-    """The grader's tensors that need a gradient, in the order the kernel lists them."""
-    found = [] if found is None else found
-    if depth > 6:
-        return found
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            _grad_leaves(item, found, depth + 1)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _grad_leaves(item, found, depth + 1)
-    elif getattr(value, "requires_grad", False) is True and type(value).__module__.startswith("torch") \
-            and hasattr(value, "grad_fn") and value.is_floating_point():
-        found.append(value)
-    return found
 
 
 def _attach(link: KernelLink, graph: int, result: Any, outputs: dict[int, Any], leaves: list) -> Any:

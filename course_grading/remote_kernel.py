@@ -211,7 +211,7 @@ class Server:
         identity: dict[int, list] = {}
         _index(args, ["a"], identity)
         _index(kwargs, ["k"], identity)
-        leaves = _grad_leaves([args, kwargs]) if request.get("graph") else []
+        leaves = wire.grad_leaves([args, kwargs]) if request.get("graph") else []
         if leaves:
             import torch
 
@@ -302,23 +302,6 @@ def _index(value: Any, path: list, table: dict[int, list], depth: int = 0) -> No
         for key, item in list(value.items())[:1000]:
             if isinstance(key, str):
                 _index(item, path + [key], table, depth + 1)
-
-
-def _grad_leaves(value: Any, found: list | None = None, depth: int = 0) -> list:
-    """The tensors in the arguments that require a gradient, in order (the grader lists them the same way)."""
-    found = [] if found is None else found
-    if depth > 6:
-        return found
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            _grad_leaves(item, found, depth + 1)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _grad_leaves(item, found, depth + 1)
-    elif getattr(value, "requires_grad", False) is True and type(value).__module__.startswith("torch") \
-            and hasattr(value, "grad_fn"):
-        found.append(value)
-    return found
 
 
 def _rebuild(error: dict) -> BaseException:

@@ -217,6 +217,27 @@ def _plain_base(value: Any) -> Any:
     return value
 
 
+def grad_leaves(value: Any, found: list | None = None, depth: int = 0) -> list:
+    """The tensors among a call's arguments that require a gradient, in order.
+
+    Both ends list them with this one function, so that the grader's inputs and the kernel's
+    copies of them pair up one to one for a backward pass.
+    """
+    found = [] if found is None else found
+    if depth > 6:
+        return found
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            grad_leaves(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            grad_leaves(item, found, depth + 1)
+    elif getattr(value, "requires_grad", False) is True and type(value).__module__.startswith("torch") \
+            and hasattr(value, "grad_fn"):
+        found.append(value)
+    return found
+
+
 def encode_ndarray(array: np.ndarray) -> dict:
     """An array of numbers or booleans (``nd``), or of strings (``ndU``); anything else raises."""
     if array.dtype.kind in "US":
