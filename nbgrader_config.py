@@ -26,6 +26,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # for one student at a time, each kernel in a sandbox, and reports every student (see the
 # instructor guide). Plain `nbgrader autograde` still works, without the sandbox.
 from course_grading.execute import TrustedExecute  # noqa: E402
+from course_grading.feedback import ExerciseTotals, FeedbackExporter  # noqa: E402
 from course_grading.plugins import RedactHiddenTests  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbconvert.preprocessors.sanitize import SanitizeHTML  # noqa: E402
@@ -42,7 +43,11 @@ c.TrustedExecute.max_chars = 100_000
 # Feedback shows no hidden test, not even in a traceback (nbgrader issue #917), and no script of
 # the student's runs in it: their markdown's HTML is escaped (as in the autograded notebook that
 # formgrader shows), and their code's outputs keep only text and images (course_grading.plugins).
-c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, SanitizeHTML, CSSHTMLHeaderPreprocessor]
+# The page opens with a table of the exercises, each with its total and its test cells' scores
+# (course_grading.feedback), instead of nbgrader's bare list of test cells.
+c.GenerateFeedback.preprocessors = [GetGrades, ExerciseTotals, RedactHiddenTests, SanitizeHTML,
+                                    CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = FeedbackExporter
 # A deleted test or answer cell is put back (and fails if the answer is missing).
 c.OverwriteCells.add_missing_cells = True
 

@@ -32,8 +32,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from nbgrader.api import Gradebook, MissingEntry
 
-#: A test cell of answer ``ex2-rnn-forward`` is ``ex2-rnn-forward-test-<part>``.
-TEST_INFIX = "-test-"
+from course_grading.exercises import TEST_INFIX, exercise_of  # noqa: F401  (TEST_INFIX: for callers)
+
 #: Status of a student on the roster who submitted nothing (as in course_grading.submission).
 NO_SUBMISSION = "no submission"
 #: Status of a graded submission that the autograde report does not mention.
@@ -62,20 +62,6 @@ class ExerciseStats:
     max_points: float
     full_share: float  # share of submissions with full marks on the exercise
     submissions: int
-
-
-def exercise_of(cell: str, answers: set[str]) -> str:
-    """The exercise a grade cell belongs to: the answer whose ``<answer>-test-`` starts it.
-
-    A graded answer cell is its own exercise; a test cell no answer claims is grouped by the
-    part of its name before the last ``-test-`` (or, without one, is an exercise of its own).
-    """
-    owners = [a for a in answers if cell.startswith(a + TEST_INFIX)]
-    if owners:
-        return max(owners, key=len)
-    if cell in answers or TEST_INFIX not in cell:
-        return cell
-    return cell.rpartition(TEST_INFIX)[0]
 
 
 def read_statuses(path: Path) -> dict[str, tuple[str, str]]:

@@ -155,6 +155,22 @@ def html_lines(path) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip()}
 
 
+def feedback_totals(page: str) -> dict[str, tuple[float, float]]:
+    """The per-exercise table of a feedback page (course_grading.feedback): exercise id -> (score, points)."""
+    from html.parser import HTMLParser
+
+    rows: dict[str, tuple[float, float]] = {}
+
+    class Rows(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found = dict(attrs)
+            if tag == "tr" and "data-exercise" in found:
+                rows[found["data-exercise"]] = (float(found["data-score"]), float(found["data-points"]))
+
+    Rows().feed(page)
+    return rows
+
+
 # --- Which names a code cell binds and reads (ast) -------------------------------------
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # bodies that run later, when called

@@ -33,7 +33,7 @@ docs/instructor/workflow.md shows these commands; keep the two in step.
 Checked: alice scores the gradebook's maximum, bob exactly the points of the first
 exercise's test cells; the CSV has one row per student with those values; each student's
 feedback folder holds exactly one HTML file, the one generated for them, with their score
-and not the other's; the grade report agrees with the export and lists every exercise,
+and not the other's, and a table with every exercise's total, the gradebook's; the grade report agrees with the export and lists every exercise,
 bob's missing ones below full marks. The wall time of every phase is printed (``pytest -s``
 shows it).
 """
@@ -54,7 +54,8 @@ import nbformat
 import pytest
 from hostile import with_answers
 from nbgrader.api import Gradebook
-from nbutils import BIN, ROOT, exercises, grade_id, is_test, nbgrader_meta, quiet_env, read, run, source_notebooks
+from nbutils import (BIN, ROOT, exercises, feedback_totals, grade_id, is_test, nbgrader_meta, quiet_env, read, run,
+                     source_notebooks)
 
 pytestmark = pytest.mark.slow
 
@@ -173,6 +174,12 @@ def test_nbgrader_flow(source, tmp_path):
             assert gradebook.find_submission(chapter, student).score == pytest.approx(score), student
         cells = {g.name: g.score for g in gradebook.find_submission_notebook(notebook_id, chapter, "bob").grades}
         assert cells == pytest.approx({t: (points[t] if t in found[0].test_ids else 0.0) for t in points})
+        # Each exercise's total on the feedback page (course_grading.feedback), from the gradebook's cells.
+        per_exercise = {}
+        for student in want:
+            grades = {g.name: g for g in gradebook.find_submission_notebook(notebook_id, chapter, student).grades}
+            per_exercise[student] = {e.solution_id: (sum(grades[t].score for t in e.test_ids),
+                                                     sum(grades[t].max_score for t in e.test_ids)) for e in found}
 
     # The CSV export: one row per student, with the gradebook's numbers.
     with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
@@ -200,6 +207,9 @@ def test_nbgrader_flow(source, tmp_path):
         assert page != theirs.read_text(encoding="utf-8")
         assert f"{notebook_id} (Score: {score_text(score)} / {score_text(max_score)})" in page
         assert f"{notebook_id} (Score: {score_text(want[other])} / {score_text(max_score)})" not in page
+        totals = feedback_totals(page)
+        assert list(totals) == [e.solution_id for e in found], "one row per exercise, in notebook order"
+        assert totals == per_exercise[student], student
         for path in homes[student][0].parent.rglob("*"):
             assert not re.search(rf"\b{other}\b", str(path.relative_to(tmp_path / "home"))), path
             if path.is_file() and path.suffix in {".html", ".ipynb", ".txt", ".py"}:
