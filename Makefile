@@ -8,6 +8,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+# COURSE_VENV=/path/to/env: an environment that already has the course installed (the course's
+# JupyterHub sets it in every server, docs/instructor/hub.md). The targets then run from it and
+# install nothing; without it they create and install .venv here.
+ifneq ($(COURSE_VENV),)
+BIN    := $(COURSE_VENV)/bin
+STAMP  := course-venv-check
+endif
 # configurable-http-proxy (Node.js), the proxy of the course's JupyterHub (make hub, tests/test_hub.py).
 CHP    := deploy/node_modules/.bin/configurable-http-proxy
 
@@ -20,6 +27,7 @@ unexport MPLBACKEND
 
 all: book
 
+ifeq ($(COURSE_VENV),)
 # Rebuilt from scratch whenever requirements.txt changes, so no stale package survives.
 $(STAMP): requirements.txt pyproject.toml
 	@if [ -d $(VENV) ] && [ -f $(STAMP) ] && [ requirements.txt -nt $(STAMP) ]; then \
@@ -29,6 +37,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+else
+# COURSE_VENV is only checked, never installed into: it is shared, and may be read-only.
+.PHONY: $(STAMP)
+$(STAMP):
+	@$(BIN)/python -c "import course_utils, course_grading, nbgrader" 2>/dev/null || { \
+		echo "COURSE_VENV=$(COURSE_VENV) has no course installed: unset COURSE_VENV to create .venv here"; exit 1; }
+endif
 
 # Without npm the set-up goes on; make hub then says what is missing and tests/test_hub.py skips.
 $(CHP): deploy/package.json deploy/package-lock.json

@@ -25,6 +25,11 @@ COURSE_INSTRUCTORS, COURSE_STUDENTS  user names, separated by commas or spaces, 
 COURSE_HUB_ADMINS     hub administrators (admin page, all servers).
 COURSE_HUB_ADMIN_TOKEN  if set, a service ``course-admin`` with this API token may manage users,
                       groups, servers and tokens (scripts, roster sync, tests/test_hub.py).
+COURSE_VENV           the course's Python environment, the folder whose bin/ holds ``python``,
+                      ``nbgrader`` and ``jupyter`` with the course installed (default: the one the
+                      hub runs in). Every single-user server started as a local process gets its
+                      bin/ first on PATH and COURSE_VENV itself, so that terminals run the course's
+                      commands and the Makefile's targets use it instead of installing their own.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
+
+from jupyterhub.spawner import LocalProcessSpawner
+from tornado.web import RequestHandler
 
 c = get_config()  # noqa: F821  (injected by JupyterHub)
 
@@ -162,6 +171,17 @@ if TEST:
     EXCHANGE_ROOT.chmod(0o1777)  # nbgrader's own check wants it writable by all
 
 
+# The course's environment (COURSE_VENV above): by default the one this hub runs in.
+COURSE_VENV = Path(os.environ.get("COURSE_VENV") or Path(sys.executable).parent.parent)
+COURSE_BIN = COURSE_VENV / "bin"
+
+
+def course_path(path: str) -> str:
+    """``path`` (a PATH value) with the course environment's bin folder first, and only there."""
+    rest = [entry for entry in path.split(os.pathsep) if entry and entry != str(COURSE_BIN)]
+    return os.pathsep.join([str(COURSE_BIN), *rest])
+
+
 def role_of(user) -> str:
     """``instructor`` for a member of the group "instructors", else ``student``."""
     return "instructor" if any(group.name == "instructors" for group in user.groups) else "student"
@@ -178,6 +198,12 @@ def _course_environment(spawner) -> None:
     }
     if role == "student":  # submissions carry the hub's user name (deploy/jupyter/common/nbgrader_config.py)
         spawner.environment["COURSE_STUDENT_ID"] = spawner.user.name
+    if isinstance(spawner, LocalProcessSpawner):
+        # A local server inherits the hub's PATH, which need not hold the course's environment (sudo
+        # resets it; `jupyterhub -f` may run from another Python). Containers keep their image's PATH.
+        inherited = spawner.environment.get("PATH") or os.environ.get("PATH", os.defpath)
+        spawner.environment["PATH"] = course_path(inherited)
+        spawner.environment["COURSE_VENV"] = str(COURSE_VENV)
     spawner.mem_limit = INSTRUCTOR_MEM_LIMIT if role == "instructor" else STUDENT_MEM_LIMIT
     spawner.log.info("course: %s starts as %s", spawner.user.name, role)
 
@@ -188,6 +214,27 @@ if TEST:
     c.Spawner.cmd = [shutil.which("jupyterhub-singleuser") or "jupyterhub-singleuser"]
     if os.geteuid() == 0:  # a container's root: every user is root here, and Jupyter refuses that unless told
         c.Spawner.args = ["--allow-root"]
+
+# --- The formgrader in a browser tab of its own -----------------------------------------------------------------
+# Inside JupyterLab (Nbgrader > Formgrader) the formgrader's links to an assignment's folder (its
+# name) and to its student version (Preview) open in JupyterLab's file browser. In a tab of its own,
+# nbgrader makes them /tree/<path>, without the server's /user/<name>/ (formgrader/static/js/utils.js,
+# linkTo), so they reach the hub, which turns /tree/<path> into /hub/tree/<path>. This handler sends
+# such a request on to the user's own server, where Notebook's /tree/, /notebooks/ and /edit/ pages
+# open it. JupyterHub calls extra_handlers deprecated and says so once at start-up, but a service
+# cannot stand in: services only get paths under /services/.
+
+
+class OwnServerRedirect(RequestHandler):
+    """``/hub/tree/PATH`` (also ``notebooks``, ``edit``) to ``/hub/user-redirect/tree/PATH``: the user's own server."""
+
+    def get(self, page: str, path: str) -> None:
+        """Redirect, keeping the query string."""
+        query = f"?{self.request.query}" if self.request.query else ""
+        self.redirect(f"/hub/user-redirect/{page}/{quote(path)}{query}")
+
+
+c.JupyterHub.extra_handlers = [(r"/(tree|notebooks|edit)/(.*)", OwnServerRedirect)]
 
 # --- Services ---------------------------------------------------------------------------------------------------
 services: list[dict] = []
