@@ -7,7 +7,8 @@
 In test mode anyone can log in under any name (COURSE_HUB_DUMMY_PASSWORD sets a shared password):
 ``instructor`` is in the group "instructors" (formgrader) and ``student`` in "students"; other
 names are students too. The first start clones this repository into each instructor's home
-(``~/rnns-for-nlp``), the course directory the formgrader works in.
+(``~/rnns-for-nlp``), the course directory the formgrader works in. It also prints the launch
+link that opens Chapter 1 from this checkout (deploy/launch_link.py with ``--repo`` this folder).
 
 The launcher puts this Python's bin folder and deploy/node_modules/.bin (configurable-http-proxy,
 installed by `npm ci --prefix deploy`) first on PATH, sets the COURSE_HUB_* variables the
@@ -29,6 +30,8 @@ REPO = HERE.parent
 CONFIG = HERE / "jupyterhub_config.py"
 CHP_BIN = HERE / "node_modules" / ".bin"
 COURSE_FOLDER = "rnns-for-nlp"  # an instructor's clone of the repository, in their home
+sys.path.insert(0, str(HERE))
+from launch_link import launch_link  # noqa: E402
 
 
 def hub_environment(mode: str, state: Path, port: int, api_port: int, proxy_api_port: int,
@@ -61,6 +64,18 @@ def seed_instructor_course(home: Path) -> Path:
     return course
 
 
+def local_launch_link(hub: str, repo: Path = REPO) -> str | None:
+    """The launch link of Chapter 1 from the checkout ``repo``, on its current branch; None if it has none.
+
+    The same link as ``python deploy/launch_link.py --hub HUB --repo REPO --branch BRANCH``.
+    """
+    if not ((repo / ".git").exists() and shutil.which("git")):
+        return None
+    branch = subprocess.run(["git", "-C", str(repo), "symbolic-ref", "--quiet", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    return launch_link(hub, str(repo), branch) if branch else None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the options, prepare the state folder and exec `jupyterhub -f deploy/jupyterhub_config.py`."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -88,6 +103,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Course hub (test mode) on http://127.0.0.1:{args.port}/ : log in as 'instructor' (formgrader) "
               f"or 'student'{'' if env.get('COURSE_HUB_DUMMY_PASSWORD') else ' with any password'}. "
               f"State: {state}", flush=True)
+        link = local_launch_link(f"http://127.0.0.1:{args.port}")
+        if link:
+            print(f"Chapter 1 from this checkout's last commit (the website's JupyterHub button names the "
+                  f"public repository instead): {link}", flush=True)
     os.chdir(state)
     os.execve(jupyterhub, [jupyterhub, "-f", str(CONFIG), *args.jupyterhub_args], env)
 
