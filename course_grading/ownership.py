@@ -17,6 +17,8 @@ instructor's review.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import functools
 import importlib
 import types
 from collections.abc import Iterable, Mapping
@@ -40,6 +42,13 @@ def _magic_code(node: ast.AST) -> list[str]:
                 and isinstance(call.args[0], ast.Constant) and call.args[0].value in CODE_MAGICS:
             found += [a.value for a in call.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_bindings(source: str) -> tuple[Binding, ...]:
+    """The bindings of one cell's statements, at positions (0, statement): the same cells come back
+    for every test cell and every student (the narrative), so they are read once."""
+    return tuple(b for number, stmt in enumerate(parse_cell(source)) for b in _bindings(stmt, (0, number)))
 
 
 def parse_cell(source: str, depth: int = 0) -> list[ast.stmt]:
@@ -148,12 +157,17 @@ class StudentCode:
         the instructor's read-only cells (the set-up cell): their names are the grader's own objects
         in ``namespace``, as in the live check, not student code to follow."""
         self.namespace = namespace
-        self.bindings: list[Binding] = []
-        for index, source in enumerate(cells):
-            if index in set(trusted):
-                continue
-            for number, stmt in enumerate(parse_cell(source)):
-                self.bindings += _bindings(stmt, (index, number))
+        self._cells, self._trusted = list(cells), set(trusted)
+        self._bindings: list[Binding] | None = None
+
+    @property
+    def bindings(self) -> list[Binding]:
+        """Every binding of the student's cells, in order (read on first use: most test cells need none)."""
+        if self._bindings is None:
+            self._bindings = [dataclasses.replace(b, position=(index, b.position[1]))
+                              for index, source in enumerate(self._cells) if index not in self._trusted
+                              for b in _cell_bindings(source)]
+        return self._bindings
 
     def binding(self, name: str, before: tuple[int, int] | None = None) -> Binding | None:
         """The last statement that binds ``name`` (before ``position`` when given).

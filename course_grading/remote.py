@@ -12,6 +12,7 @@ so that ``backward()`` in the grader reaches the student's computation in the ke
 
 from __future__ import annotations
 
+import ast
 import json
 import pickle
 import sys
@@ -23,7 +24,7 @@ from typing import Any
 import zmq
 
 from course_grading import wire
-from course_grading.remote_kernel import INSTALL, PROMPT, SERVE
+from course_grading.remote_kernel import INSTALL, PROMPT, REPLY, serve_code
 
 #: Bytes of the student's printing kept per test cell.
 MAX_PRINTED = 20_000
@@ -56,7 +57,7 @@ def harden(kc: Any) -> None:
 
 
 class KernelLink:
-    """A blocking client of the grading kernel that runs :data:`SERVE` requests.
+    """A blocking client of the grading kernel that runs requests (:func:`serve_code`).
 
     ``interrupt`` and ``alive`` come from whoever owns the kernel manager. ``deadline`` (a
     ``time.monotonic()`` value) bounds every request until it is changed.
@@ -87,7 +88,7 @@ class KernelLink:
         if not self.installed:
             deadline, self.deadline = self.deadline, time.monotonic() + timeout
             try:
-                reply = self._execute(INSTALL, lambda prompt: "")
+                reply = self._execute(INSTALL, lambda prompt: "", {})
             finally:
                 self.deadline = deadline
             if reply["content"].get("status") != "ok":
@@ -98,27 +99,28 @@ class KernelLink:
     # -- requests ------------------------------------------------------------------------------
 
     def request(self, doc: dict) -> Any:
-        """Send one request document; return the reply's ``ok`` value (still a wire document)."""
+        """Send one request document; return the reply's ``ok`` value (still a wire document).
+
+        One execute request: its code holds the request, its reply the answer (a user
+        expression); the student's code may print or call back the grader's functions meanwhile.
+        """
         payload = json.dumps(doc, allow_nan=False)
-        state = {"reply": None}
 
         def answer(prompt: str) -> str:
-            if prompt == "ready":
-                return payload
-            if prompt.startswith("reply:"):
-                if state["reply"] is None:
-                    state["reply"] = prompt[len("reply:"):]
-                return ""
-            if prompt.startswith("call:"):
-                return self._callback(prompt[len("call:"):])
-            return ""
+            return self._callback(prompt[len("call:"):]) if prompt.startswith("call:") else ""
 
-        reply_msg = self._execute(SERVE, answer)
-        if state["reply"] is None:  # the kernel is alive but its side of the calls is broken: the student's doing
-            content = reply_msg.get("content", {})
+        msg = self._execute(serve_code(payload), answer, {"reply": REPLY})
+        content = msg.get("content", {})
+        found = content.get("user_expressions", {}).get("reply", {}) if isinstance(content, dict) else {}
+        text = found.get("data", {}).get("text/plain") if isinstance(found, dict) else None
+        try:
+            text = ast.literal_eval(text) if isinstance(text, str) and len(text) <= MAX_MESSAGE_BYTES else None
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            text = None
+        if not isinstance(text, str) or not text:  # the kernel is alive but its side of the calls is broken
             raise wire.WireError(f"the kernel answered the call with no value ({content.get('ename', 'no reply')}: "
                                  f"{str(content.get('evalue', ''))[:200]})")
-        reply = json.loads(state["reply"])
+        reply = json.loads(text)
         if not isinstance(reply, dict):
             raise wire.WireError("a reply must be an object")
         if "error" in reply:
@@ -141,15 +143,16 @@ class KernelLink:
                                                    if c.__module__ == "builtins"],
                                          "message": str(err)[:2000]}})
 
-    def _execute(self, code: str, answer: Callable[[str], str]) -> dict:
+    def _execute(self, code: str, answer: Callable[[str], str], expressions: dict) -> dict:
         """Execute ``code`` in the kernel, answering its ``input()`` prompts; return the execute reply."""
         if self.deadline == float("inf"):
             self.deadline = time.monotonic() + DEFAULT_SECONDS
             try:
-                return self._execute(code, answer)
+                return self._execute(code, answer, expressions)
             finally:
                 self.deadline = float("inf")
-        msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=True, stop_on_error=False)
+        msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions,
+                                 allow_stdin=True, stop_on_error=False)
         poller = zmq.Poller()
         sockets = {self.kc.shell_channel.socket: "shell", self.kc.stdin_channel.socket: "stdin",
                    self.kc.iopub_channel.socket: "iopub"}

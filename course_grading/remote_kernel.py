@@ -1,12 +1,12 @@
 """The student's kernel's end of the remote calls: run the student's code on the grader's inputs.
 
 At grading time the grader (:mod:`course_grading.judge`) imports this module in the sandboxed
-kernel with :data:`INSTALL` and then, for every call a test makes, sends an execute request
-whose code is :data:`SERVE`. :func:`serve` asks for the request over the kernel's stdin
-channel (``input()``), runs it against the kernel's namespace and hands back the reply the
-same way. A function the grader passed as an argument (a test's toy decoder step, say) is
-called back over the same channel, so nothing of the test is ever sent here: only the
-inputs of each call.
+kernel with :data:`INSTALL` and then, for every call a test makes, sends one execute request
+whose code is :func:`serve_code` (the request as a string literal): :func:`serve` runs it
+against the kernel's namespace, and the execute reply carries the answer back as the user
+expression :data:`REPLY`, in one round trip. A function the grader passed as an argument (a
+test's toy decoder step, say) is called back over the kernel's stdin channel (``input()``),
+so nothing of the test is ever sent here: only the inputs of each call.
 
 Nothing in this module is trusted by the grader: the student's code can replace any of it.
 It can only change what the grader receives, and the grader receives plain values
@@ -26,7 +26,12 @@ PROMPT = "\x1bcourse-rpc:"
 #: The code the grader runs once, after the kernel starts, and for each request.
 #: They name no variable of the notebook, so that ``%reset`` or a cell that rebinds names cannot break them.
 INSTALL = "__import__('course_grading.remote_kernel', fromlist=['install']).install()"
-SERVE = "__import__('course_grading.remote_kernel', fromlist=['serve']).serve()"
+REPLY = "__import__('course_grading.remote_kernel', fromlist=['reply']).reply()"
+
+
+def serve_code(request: str) -> str:
+    """The code of the execute request that serves ``request`` (a JSON document)."""
+    return f"__import__('course_grading.remote_kernel', fromlist=['serve']).serve({request!r})"
 #: At most this many items of an iterable are sent back by ``iter``.
 MAX_ITER = 10_000
 
@@ -41,11 +46,19 @@ def install() -> None:
     _server = Server(get_ipython().user_ns)
 
 
-def serve() -> None:
+def serve(request: str) -> None:
     """Answer one request of the grader (the code of every execute request it sends)."""
     if _server is None:
         install()
-    _server.serve()
+    _server.serve(request)
+
+
+def reply() -> str:
+    """The answer to the last request, once (the user expression of every execute request)."""
+    text = _server.last if _server is not None else ""
+    if _server is not None:
+        _server.last = ""
+    return text
 
 
 def describe(err: BaseException) -> dict:
@@ -66,21 +79,21 @@ class Server:
         self.objects: dict[int, Any] = {}
         self.graphs: dict[int, tuple[list, list]] = {}
         self.next_id = 1
+        self.last = ""  # the reply to the last request
 
     # -- transport ----------------------------------------------------------------------------
 
-    def serve(self) -> None:
-        """Read the request, dispatch it, send the reply (every error becomes a reply)."""
-        request = input(PROMPT + "ready")
+    def serve(self, request: str) -> None:
+        """Dispatch the request and keep the reply for :func:`reply` (every error becomes a reply)."""
+        self.last = ""
         try:
-            reply = {"ok": self.dispatch(json.loads(request))}
+            answer = {"ok": self.dispatch(json.loads(request))}
         except BaseException as err:  # noqa: BLE001 - the grader decides what an error means
-            reply = {"error": describe(err)}
+            answer = {"error": describe(err)}
         try:
-            text = json.dumps(reply, allow_nan=False)
+            self.last = json.dumps(answer, allow_nan=False)
         except (TypeError, ValueError) as err:
-            text = json.dumps({"error": describe(err)})
-        input(PROMPT + "reply:" + text)
+            self.last = json.dumps({"error": describe(err)})
 
     def callback(self, number: int) -> Any:
         """A function that calls the grader's function ``number`` with plain arguments."""
