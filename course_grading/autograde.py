@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -138,6 +139,22 @@ def remove_links(folder: Path) -> list[str]:
     return removed
 
 
+def ignore_nbgrader_autoflush_warnings() -> None:
+    """Silence the SQLAlchemy warnings that nbgrader's ``Gradebook.add_submission`` gives for every new submission.
+
+    nbgrader builds the new submission's objects, linked to the student and the assignment, before
+    it adds them to the session, and reads ``submission.assignment.notebooks`` in between; that read
+    flushes the session, and SQLAlchemy 2 (which no longer adds objects along a backref) warns three
+    times that the pending objects are not in it yet. nbgrader adds them right after, so nothing is
+    lost. The cause is in nbgrader (nbgrader/api.py), so only these three warnings, from there, are ignored.
+    """
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api$",
+                            message=r"Object of type <Submitted(Assignment|Notebook)> not in session, "
+                                    r"add operation along '\w+\.submissions' will not proceed")
+
+
 class _Worker:
     """nbgrader's API in one process, configured once: it grades one student per call."""
 
@@ -154,6 +171,7 @@ class _Worker:
 
         from nbgrader.apps import NbGrader, NbGraderAPI  # slow imports: once per worker
 
+        ignore_nbgrader_autoflush_warnings()
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # the tests' own computations: on the CPU, the same for everyone
         kernels = Path(staging).parent / "kernels"  # the kernels' socket folders: removed with the run's folder

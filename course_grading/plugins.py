@@ -22,7 +22,7 @@ from typing import Any
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Integer, List, Unicode
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -101,6 +101,12 @@ class RedactHiddenTests(NbGraderPreprocessor):
     """Strip hidden tests, and the tracebacks that quote them, from what students get back."""
 
     placeholder = Unicode("# (hidden tests: not shown)\n").tag(config=True)
+    # nbconvert's HTML exporter configures NbConvertBase.display_data_priority for every preprocessor it
+    # runs, and NbGraderPreprocessor redeclares that trait without config=True, so that
+    # generate_feedback warned "Config option `display_data_priority` not recognized by
+    # `RedactHiddenTests`". Declared configurable here, as nbgrader's own GetGrades does; unused.
+    display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png",
+                                  "image/jpeg", "text/plain"]).tag(config=True)
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
         """Redact one cell: only grade cells that are not answers carry tests."""

@@ -5,8 +5,12 @@ test_hostile_grading)."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,6 +21,7 @@ from nbutils import read, released
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course_grading import sandbox, submission, tamper
+from course_grading.autograde import ignore_nbgrader_autoflush_warnings
 from course_grading.plugins import RedactHiddenTests
 
 RELEASE = read(released(discover()[0]))
@@ -197,3 +202,39 @@ def test_sandbox_kernels_share_one_font_cache(tmp_path, monkeypatch):
     assert proc.stdout.split() == [sandbox.KERNEL_MPLCONFIGDIR, "True", "True"], proc.stderr
     monkeypatch.delenv(sandbox.FONT_CACHE_ENV)
     assert str(cache) not in _argv(tmp_path)
+
+
+def test_redaction_takes_the_feedback_exporters_config(caplog):
+    """generate_feedback's HTML exporter configures display_data_priority for every preprocessor:
+    RedactHiddenTests takes it, so nbgrader prints no "Config option ... not recognized" warning."""
+    from nbconvert.exporters import HTMLExporter
+
+    with caplog.at_level(logging.WARNING):
+        RedactHiddenTests(config=HTMLExporter().default_config)
+    assert "not recognized" not in caplog.text, caplog.text
+
+
+def test_nbgrader_new_submission_warnings_are_silenced(tmp_path, monkeypatch):
+    """nbgrader's Gradebook.add_submission warns under SQLAlchemy 2; the grading workers silence exactly those."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")  # alembic
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        gradebook.add_assignment("ch")
+        gradebook.add_notebook("nb", "ch")
+        gradebook.add_grade_cell("test", "nb", "ch", max_score=1, cell_type="code")
+
+        def sa_warnings(student: str, silenced: bool) -> list[str]:
+            gradebook.add_student(student)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                if silenced:
+                    ignore_nbgrader_autoflush_warnings()
+                gradebook.add_submission("ch", student)
+            return [str(w.message) for w in caught if issubclass(w.category, SAWarning)]
+
+        assert sa_warnings("alice", silenced=False), \
+            "nbgrader no longer warns here: ignore_nbgrader_autoflush_warnings can go"
+        assert sa_warnings("bob", silenced=True) == []
+        assert gradebook.find_submission("ch", "bob").max_score == 1  # the submission itself is complete
