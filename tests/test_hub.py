@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,21 +34,24 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import nbformat
 import psutil
 import pytest
 import requests
+import websocket
 from nbgrader.api import Gradebook
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
 
 from nbutils import BIN, ROOT, grade_id, is_solution, is_test, nbgrader_meta, quiet_env, read, run
 
 DEPLOY = ROOT / "deploy"
 sys.path.insert(0, str(DEPLOY))
 from launch_link import launch_link, repo_folder  # noqa: E402
+from run_hub import local_launch_link  # noqa: E402
 
 COURSE = "rnns-for-nlp"
 CHAPTER = "01-rnn-anatomy"
@@ -119,6 +123,81 @@ def test_launch_link():
     proc = subprocess.run([sys.executable, str(DEPLOY / "launch_link.py"), "--hub", "https://h", "--repo",
                            "https://g/r", "--branch", "dev"], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == launch_link("https://h", "https://g/r", "dev")
+
+
+def launch_link_command(hub: str, repo: str, *options: str) -> str:
+    """The link ``python deploy/launch_link.py --hub HUB --repo REPO [options]`` prints (docs/instructor/hub.md)."""
+    proc = subprocess.run([sys.executable, str(DEPLOY / "launch_link.py"), "--hub", hub, "--repo", repo, *options],
+                          capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def test_launch_link_from_a_local_checkout(tmp_path):
+    """`--repo` takes a checkout's folder (`make hub`): a file:// URL; run_hub.py prints that link for its branch."""
+    checkout = tmp_path / "my-course"
+    subprocess.run(["git", "init", "--quiet", "--initial-branch=dev", str(checkout)], check=True)
+    link = launch_link_command("http://127.0.0.1:8000", str(checkout), "--branch", "dev")
+    assert link == launch_link("http://127.0.0.1:8000", checkout.as_uri(), "dev")
+    assert "repo=file%3A%2F%2F%2F" in link and "urlpath=lab%2Ftree%2Fmy-course%2Fchapters%2F" in link
+    assert local_launch_link("http://127.0.0.1:8000", checkout) == link
+    assert local_launch_link("http://127.0.0.1:8000", tmp_path) is None  # not a checkout: nothing to print
+
+
+def test_terminal_finds_the_course_environment(tmp_path):
+    """A terminal's login shell resets PATH (/etc/profile); COURSE_VENV's bin/ comes back first on it.
+
+    The shell command of every single-user server's terminals (deploy/jupyter/common/jupyter_server_config.json),
+    run as the server runs it, with a PATH that lacks the course's environment; commands come on stdin.
+    """
+    if not shutil.which("bash"):
+        pytest.skip("bash is missing")
+    command = JSONFileConfigLoader("jupyter_server_config.json", path=str(DEPLOY / "jupyter" / "common")) \
+        .load_config().ServerApp.terminado_settings["shell_command"]
+    outside = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != BIN]
+    env = {"HOME": str(tmp_path), "PATH": os.pathsep.join(outside), "SHELL": "/bin/bash", "TERM": "dumb",
+           "COURSE_VENV": sys.prefix}
+    proc = subprocess.run(command, input='command -v python; python -c "import sys; print(sys.prefix)"\n',
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.stdout.split() == [str(Path(sys.prefix) / "bin" / "python"), sys.prefix], (proc.stdout, proc.stderr)
+
+
+INSTRUCTOR_TARGETS = ["release", "bench", "grades", "lab"]
+
+
+def test_make_reuses_the_course_environment(tmp_path):
+    """With COURSE_VENV (the hub sets it) the instructor's targets plan no install; without it, .venv as before."""
+    if not shutil.which("make"):
+        pytest.skip("make is missing")
+    clone = tmp_path / "rnns-for-nlp"  # a fresh clone, as far as the Makefile can tell: no .venv
+    clone.mkdir()
+    for name in ["Makefile", "requirements.txt", "pyproject.toml"]:
+        shutil.copy(ROOT / name, clone)
+    env = {k: v for k, v in os.environ.items() if k not in {"COURSE_VENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+
+    def plan(target: str, **extra: str) -> str:
+        proc = subprocess.run(["make", "-n", target], cwd=clone, env={**env, **extra}, capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    for target in INSTRUCTOR_TARGETS:
+        planned = plan(target, COURSE_VENV=sys.prefix)
+        assert "pip install" not in planned and "-m venv" not in planned, planned
+        assert f"{sys.prefix}/bin/" in planned.splitlines()[-1], planned  # the target's own command
+    assert f"{sys.prefix}/bin/python -m course_grading.report" in plan("grades", COURSE_VENV=sys.prefix)
+    for target in ["book", "grades"]:  # a fresh clone without COURSE_VENV: .venv is made, as always
+        planned = plan(target)
+        assert "-m venv .venv" in planned and "pip install --quiet -r requirements.txt" in planned, planned
+    assert not (clone / ".venv").exists()
+
+
+def test_instructor_server_may_frame_itself():
+    """Only the instructor's server lets the same origin frame it (JupyterLab's Formgrader tab); students' keep 'none'."""
+    headers = {role: JSONFileConfigLoader("jupyter_server_config.json", path=str(DEPLOY / "jupyter" / role))
+               .load_config().ServerApp.get("tornado_settings", {}).get("headers", {})
+               for role in ["instructor", "student", "common"]}
+    assert headers["instructor"] == {"Content-Security-Policy": "frame-ancestors 'self'"}
+    assert headers["student"] == headers["common"] == {}  # JupyterHub's own frame-ancestors 'none'
 
 
 # --- The whole workflow on a running hub ------------------------------------------------------------------------
@@ -267,6 +346,7 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
     course = instructor_home / COURSE
     shutil.copytree(ROOT / "solutions" / CHAPTER, course / "solutions" / CHAPTER)
     shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copy(ROOT / "Makefile", course)  # `make grades` and the other instructor targets (see the terminal)
     # The instructor's shell on the hub: what deploy/jupyterhub_config.py gives their server.
     instructor_env = {**env, "HOME": str(instructor_home), "COURSE_EXCHANGE_ROOT": str(exchange),
                       "JUPYTER_CONFIG_PATH": os.pathsep.join(str(DEPLOY / "jupyter" / d) for d in ["instructor", "common"])}
@@ -333,17 +413,32 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
         assert not _disabled_lab_extensions(requests.Session(), f"{url}/user/instructor/lab",
                                             tokens["instructor"]) & STUDENT_ONLY_OFF
 
+        # Every server runs with the course's environment first on PATH and COURSE_VENV set (the hub's own here).
+        for user in ["student", "instructor"]:
+            server_env = _server_process(started, user).environ()
+            assert server_env["PATH"].split(os.pathsep)[0] == str(BIN), (user, server_env["PATH"])
+            assert server_env["COURSE_VENV"] == str(BIN.parent), (user, server_env["COURSE_VENV"])
+
+        with phases("instructor's terminal (python, make -n grades)"):
+            # The documented commands, typed into a JupyterLab terminal: its login shell has reset PATH.
+            out = _terminal(f"{url}/user/instructor", tokens["instructor"],
+                            f'cd ~/{COURSE}; printf "%s=%s\\n" PYTHON "$(command -v python)"; '
+                            'python -c "import sys; print(\'PREFIX=\' + sys.prefix)"; make -n grades')
+            assert re.search(r"PYTHON=(\S+)", out)[1] == str(BIN / "python"), out
+            assert os.path.samefile(re.search(r"PREFIX=(/\S+)", out)[1], sys.prefix), out
+            assert f"{BIN}/python -m course_grading.report" in out, out  # the hub's environment: nothing installed
+            assert "pip install" not in out and "-m venv" not in out, out
+
         with phases("launch link (nbgitpuller)"):
             origin = _make_pull_origin(tmp_path, env)
-            repo = origin.as_uri()
-            link = launch_link(url, repo)
+            # The documented way to try the launch on a local hub (docs/instructor/hub.md): a local checkout.
+            link = launch_link_command(url, str(origin))
+            query = parse_qs(urlsplit(link).query)
+            repo = query["repo"][0]
+            assert repo == origin.as_uri() and query["branch"] == ["main"], link
             # The student clicks the link in a browser: the hub's login form (DummyAuthenticator), then
             # /hub/user-redirect/ sends them to their own server's /git-pull page (OAuth in between).
-            browser = requests.Session()
-            browser.get(f"{url}/hub/login", timeout=30)
-            login = browser.post(f"{url}/hub/login", timeout=60, data={
-                "username": "student", "password": "any", "_xsrf": browser.cookies.get("_xsrf", "")})
-            assert login.ok and "/hub/login" not in login.url, (login.status_code, login.url)
+            browser = _login(url, "student")
             page = browser.get(link, timeout=60)
             assert page.ok and "/user/student/git-pull?" in page.url, (page.status_code, page.url)
             pull = student.get(f"{server}/git-pull/api?" + urlencode({"repo": repo, "branch": "main"}),
@@ -351,7 +446,8 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
             events = [json.loads(line[len("data: "):]) for line in pull.iter_lines(decode_unicode=True)
                       if line.startswith("data: ")]
             assert events and events[-1]["phase"] == "finished", events[-3:]
-            target = link.split("urlpath=lab%2Ftree%2F")[1].replace("%2F", "/")
+            target = query["urlpath"][0].removeprefix("lab/tree/")
+            assert target == f"{COURSE}/chapters/{CHAPTER}/{NOTEBOOK}", target
             assert student.get(f"{server}/api/contents/{target}", timeout=30).ok, target
 
         with phases("fetch"):
@@ -387,13 +483,20 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
             run([nbgrader, "collect", CHAPTER], course, instructor_env)
             assert (course / "submitted" / "student" / CHAPTER / NOTEBOOK).is_file()
             with PeakMemory(exclude=hub.pid) as grading:
-                autograde(course, CHAPTER, "student", instructor_env)
+                graded = autograde(course, CHAPTER, "student", instructor_env)
+            assert "SAWarning" not in graded.stderr, graded.stderr  # nbgrader's, silenced by course_grading
             print(f"autograde peak resident memory (the grading command and its kernel): {grading.peak_mib:.0f} MiB")
             total = sum(nbgrader_meta(c)["points"] for c in read(SOLUTION).cells if is_test(c))
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
                 submission = gradebook.find_submission(CHAPTER, "student")
                 assert total > 0 and submission.max_score == pytest.approx(total)
                 assert submission.score == pytest.approx(total), f"{submission.score}/{total}"
+
+        with phases("formgrader: framing, every link"):
+            _check_formgrader(url, _login(url, "instructor"))
+            # Students' servers keep JupyterHub's default: no page may frame them.
+            lab = student.get(f"{server}/lab", timeout=30)
+            assert lab.headers["Content-Security-Policy"].startswith("frame-ancestors 'none'"), lab.headers
 
         _remember(started, hub)
         with phases("shutdown"):
@@ -438,3 +541,94 @@ def _cmdline(proc: psutil.Process) -> list[str]:
         return proc.cmdline()
     except psutil.Error:
         return []
+
+
+def _login(url: str, user: str) -> requests.Session:
+    """A browser session logged in as ``user`` on the hub's login form (test mode: any password)."""
+    browser = requests.Session()
+    browser.get(f"{url}/hub/login", timeout=30)
+    login = browser.post(f"{url}/hub/login", timeout=60, data={
+        "username": user, "password": "any", "_xsrf": browser.cookies.get("_xsrf", "")})
+    assert login.ok and "/hub/login" not in login.url, (login.status_code, login.url)
+    return browser
+
+
+def _terminal(server: str, token: str, command: str, timeout: float = 120) -> str:
+    """Type ``command`` into a new terminal of ``server`` (terminals REST API, websocket); return what it printed.
+
+    The output ends where the shell prints the end marker, which the typed line only shows in two pieces.
+    """
+    headers = {"Authorization": f"token {token}"}
+    created = requests.post(f"{server}/api/terminals", headers=headers, timeout=30)
+    assert created.ok, created.text
+    name = created.json()["name"]
+    socket_url = server.replace("http", "ws", 1) + f"/terminals/websocket/{name}"
+    connection = websocket.create_connection(socket_url, header=[f"Authorization: token {token}"], timeout=timeout)
+    out = ""
+    try:
+        connection.send(json.dumps(["set_size", 50, 400, 0, 0]))  # no line of the typed command wraps
+        connection.send(json.dumps(["stdin", f"{command}; echo END-OF''-OUTPUT\r"]))
+        deadline = time.monotonic() + timeout
+        while "END-OF-OUTPUT" not in out and time.monotonic() < deadline:
+            message = json.loads(connection.recv())
+            if message[0] == "stdout":
+                out += message[1]
+    finally:
+        connection.close()
+        requests.delete(f"{server}/api/terminals/{name}", headers=headers, timeout=30)
+    assert "END-OF-OUTPUT" in out, out
+    return out
+
+
+class _Links(HTMLParser):
+    """The local targets of a page's href and src attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value and not value.startswith(("#", "http:", "https:", "mailto:")):
+                self.targets.append(value)
+
+
+def _check_formgrader(url: str, browser: requests.Session) -> None:
+    """The instructor's formgrader: JupyterLab may frame it, and every link of its pages opens (HTTP 200).
+
+    The pages are those of Chapter 1 once it is graded: assignments, gradebook, students, the graded
+    submission. The links to an assignment's folder (its name) and to its student version (Preview)
+    are built by nbgrader's JavaScript (formgrader/static/js/utils.js, linkTo): in a tab of its own,
+    ``/tree/`` + url_prefix + path; the test builds them the same way, from the page and the API.
+    """
+    server = f"{url}/user/instructor"
+    notebook = NOTEBOOK.removesuffix(".ipynb")
+    (submitted,) = browser.get(f"{server}/formgrader/api/submitted_notebooks/{CHAPTER}/{notebook}", timeout=60).json()
+    pages = ["formgrader", "formgrader/manage_assignments", f"formgrader/manage_submissions/{CHAPTER}",
+             "formgrader/gradebook", f"formgrader/gradebook/{CHAPTER}", f"formgrader/gradebook/{CHAPTER}/{notebook}",
+             "formgrader/manage_students", "formgrader/manage_students/student",
+             f"formgrader/manage_students/student/{CHAPTER}", f"formgrader/submissions/{submitted['id']}"]
+    checked: set[str] = set()
+    for page_path in pages:
+        page = browser.get(f"{server}/{page_path}", timeout=60)
+        assert page.status_code == 200, (page_path, page.status_code, page.url)
+        # JupyterLab's Nbgrader > Formgrader shows the page in an iframe of the same server: allowed, and only that.
+        assert page.headers.get("Content-Security-Policy") == "frame-ancestors 'self'", (page_path, page.headers)
+        parser = _Links()
+        parser.feed(page.text)
+        for target in {urljoin(page.url, t) for t in parser.targets} - checked:
+            checked.add(target)
+            response = browser.get(target, timeout=60)
+            assert response.status_code == 200, (page_path, target, response.status_code, response.url)
+    assert len(checked) > 10, checked
+    page = browser.get(f"{server}/formgrader/manage_assignments", timeout=60).text
+    url_prefix = re.search(r'var url_prefix = "([^"]*)";', page)[1]
+    utils = browser.get(f"{server}/formgrader/static/js/utils.js", timeout=30).text
+    assert 'directory: "/tree/"' in utils  # how nbgrader builds those links: if it changes, so must this test
+    (chapter,) = [a for a in browser.get(f"{server}/formgrader/api/assignments", timeout=60).json()
+                  if a["name"] == CHAPTER]
+    for path in [chapter["source_path"], chapter["release_path"]]:  # the name's link, then Preview's
+        link = f"{url}/tree/{url_prefix}/{path}"
+        response = browser.get(link, timeout=60)
+        assert response.status_code == 200 and f"/user/instructor/tree/{url_prefix}/{path}" in response.url, \
+            (link, response.status_code, response.url)
