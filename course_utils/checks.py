@@ -6,7 +6,7 @@ numbers without importing any framework.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,10 +72,14 @@ def check_lengths(lengths: Any, batch_size: int, num_steps: int) -> list[int]:
     return values
 
 
-def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
+def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, rtol: float = 1e-4,
+                 mistakes: Mapping[str, Any] | None = None) -> None:
     """Assert that ``actual`` matches ``expected`` in shape and value, within tolerances.
 
     On failure the message gives the shapes, or the largest difference and where it is.
+    ``mistakes`` maps a usual mistake, said as what the student did ("started from zeros
+    instead of H0"), to the value that mistake gives: when ``actual`` matches one, the message
+    names it, so that a hint is given only where the numbers show it.
     """
     if actual is None:
         raise AssertionError(f"{name} returned None; did you forget a `return`?")
@@ -85,10 +89,14 @@ def assert_close(actual: Any, expected: Any, name: str, *, atol: float = 1e-5, r
     if not np.allclose(got, want, atol=atol, rtol=rtol):
         diff = np.abs(got - want)
         where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
-        raise AssertionError(
-            f"{name}: values differ from the expected ones (largest difference {diff.max():.3g} "
-            f"at index {tuple(int(i) for i in where)}: expected {want[where]:.6g}, got {got[where]:.6g})"
-        )
+        message = (f"{name}: values differ from the expected ones (largest difference {diff.max():.3g} "
+                   f"at index {tuple(int(i) for i in where)}: expected {want[where]:.6g}, got {got[where]:.6g})")
+        for mistake, value in (mistakes or {}).items():
+            wrong = to_numpy(value).astype(np.float64)
+            if wrong.shape == got.shape and np.allclose(got, wrong, atol=atol, rtol=rtol):
+                message += f". These are the values you get if you {mistake}"
+                break
+        raise AssertionError(message)
 
 
 def assert_equal(actual: Any, expected: Any, name: str) -> None:

@@ -94,6 +94,18 @@ def test_assert_close_passes_across_types_and_tolerance():
     assert assert_close(1.0, 1.05, "y", atol=0.1) is None
 
 
+def test_assert_close_names_a_mistake_only_when_the_values_are_that_mistake():
+    mistakes = {"started from zeros": np.zeros(2), "forgot the bias": np.array([1.0, 1.0])}
+    with pytest.raises(AssertionError, match="values you get if you started from zeros$"):
+        assert_close(np.zeros(2), np.array([1.0, 2.0]), "y", mistakes=mistakes)
+    with pytest.raises(AssertionError, match="values you get if you forgot the bias$"):
+        assert_close(torch.tensor([1.0, 1.0]), np.array([1.0, 2.0]), "y", mistakes=mistakes)
+    with pytest.raises(AssertionError) as other:  # a third wrong answer: no hint, just the difference
+        assert_close(np.array([5.0, 5.0]), np.array([1.0, 2.0]), "y", mistakes=mistakes)
+    assert "values you get" not in str(other.value) and "largest difference" in str(other.value)
+    assert assert_close(np.array([1.0, 2.0]), np.array([1.0, 2.0]), "y", mistakes=mistakes) is None
+
+
 def test_assert_close_none_hints_missing_return():
     with pytest.raises(AssertionError, match="y returned None; did you forget a `return`"):
         assert_close(None, np.zeros(2), "y")
