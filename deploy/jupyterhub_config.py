@@ -141,21 +141,20 @@ c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 
-# Memory. BENCHMARKS.md: the Chapter 1 solution notebook peaks at 1048 MiB (the kernel's maximum
-# resident set, full training). tests/test_hub.py measures the rest and prints it; one run gave:
-# a student's single-user server 162 MiB after fetching and submitting, an instructor's 149 MiB,
-# and `python -m course_grading autograde` of one Chapter 1 submission 1266 MiB at its peak
-# (the command, nbgrader and the sandboxed kernel together). So
-#     student:     2 GiB = 2048 MiB  >=  1048 (one running chapter) + 162 (server) = 1210 MiB,
-#                  838 MiB to spare, but not room for two chapters running at once: idle kernels
-#                  are shut down after an hour (deploy/jupyter/common/jupyter_server_config.json);
-#     instructor:  4 GiB = 4096 MiB  >=  1266 (autograding) + 1048 (a chapter of their own open)
-#                  + 149 (server) = 2463 MiB, 1633 MiB to spare.
+# Memory. A student's peak is a chapter's kernel (full training) with Validate's second kernel
+# beside it: nbgrader's validator runs the whole notebook again in a new kernel while the
+# student's own kernel keeps its state. BENCHMARKS.md ("A student's session on the hub",
+# scripts/student_session.py) measures that sum for every chapter, and tests/test_hub_walk.py
+# samples a real student's server, kernel and Validate on this hub and asserts it stays under
+# STUDENT_MEM_LIMIT. docs/instructor/hub.md has the arithmetic: 3 GiB holds the largest chapter
+# with Validate and the server, with room to spare; 2 GiB did not (about 2.2 GiB for Chapter 1).
+#     instructor:  4 GiB holds autograding (about 1.3 GiB: the command, nbgrader and the sandboxed
+#                  kernel), a chapter of their own with Validate, and the server.
 # LocalProcessSpawner (and SimpleLocalProcessSpawner) does NOT enforce these limits: it only passes
 # them to the server as MEM_LIMIT/CPU_LIMIT. SystemdSpawner (cgroups), DockerSpawner and KubeSpawner
 # (Kubernetes limits) enforce them: going over kills the kernel (Jupyter restarts it) or, on some
 # Kubernetes set-ups, the whole server.
-STUDENT_MEM_LIMIT = "2G"
+STUDENT_MEM_LIMIT = "3G"
 INSTRUCTOR_MEM_LIMIT = "4G"
 c.Spawner.mem_limit = STUDENT_MEM_LIMIT
 # BENCHMARKS.md measures every notebook on 2 CPU cores.

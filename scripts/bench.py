@@ -10,7 +10,10 @@ For each notebook in solutions/:
   ``NBGRADER_EXECUTION``, so training is short): seconds per submission, submissions per
   minute, and the score;
 * **slowest cell** under ``NBGRADER_EXECUTION``: what the per-cell timeout in
-  ``nbgrader_config.py`` is chosen from.
+  ``nbgrader_config.py`` is chosen from;
+* **a student's session** (scripts/student_session.py): the set-up cell's seconds, and the
+  memory of the chapter's kernel with Validate's second kernel beside it, against the hub's
+  student memory limit.
 
 Budgets (per notebook, on 2 CPU cores): run at most 60 s and 1.5 GiB; autograde at most
 15 s per submission.  Usage: ``python scripts/bench.py`` (or ``make bench``).
@@ -23,12 +26,15 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from student_session import measure_session
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -48,6 +54,18 @@ RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
 }
 STUDENTS = ["bench-a", "bench-b", "bench-c", "bench-d"]
 CELL_TIMEOUT_S = 30  # c.Execute.timeout in nbgrader_config.py
+# A student's single-user server beside the kernels: tests/test_hub_walk.py samples it on the real hub
+# (about 180 MiB after fetching, validating and submitting); this allowance is above what it measured.
+SERVER_ALLOWANCE_MIB = 250
+
+
+def student_limit_mib() -> int:
+    """The hub's student memory limit (``STUDENT_MEM_LIMIT`` in deploy/jupyterhub_config.py), in MiB."""
+    text = (ROOT / "deploy" / "jupyterhub_config.py").read_text(encoding="utf-8")
+    match = re.search(r'^STUDENT_MEM_LIMIT = "(\d+)([MG])"', text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("deploy/jupyterhub_config.py sets no STUDENT_MEM_LIMIT like \"3G\"")
+    return int(match[1]) * (1024 if match[2] == "G" else 1)
 
 
 def _env() -> dict[str, str]:
@@ -143,7 +161,8 @@ def _versions() -> str:
 
 def main() -> None:
     """Benchmark every solution notebook and write BENCHMARKS.md."""
-    rows, throughput = [], []
+    rows, throughput, sessions = [], [], []
+    limit = student_limit_mib()
     for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
         name = notebook.relative_to(ROOT)
         print(f"running {name} ...", flush=True)
@@ -168,12 +187,19 @@ def main() -> None:
             f"{60 / grade['autograde_s']:.1f} | "
             f"{60 / par['autograde_s']:.1f} | {class_hours(par['autograde_s'], 200):.2f} | "
             f"{class_hours(par['autograde_s'], 2000):.1f} |")
+        session = measure_session(notebook, env=_env())
+        total = session["peak_mib"] + SERVER_ALLOWANCE_MIB
+        print(f"  session: set-up cell {session['setup_s']:.1f} s, peak with Validate {session['peak_mib']:.0f} MiB",
+              flush=True)
+        sessions.append(
+            f"| `{name}` | {session['setup_s']:.1f} | {session['kernel_mib']:.0f} | {session['validate_s']:.1f} | "
+            f"{session['peak_mib']:.0f} | {total:.0f} | {limit - total:.0f} |")
         run_budget = RUN_BUDGET_EXCEPTIONS.get(notebook.parent.name, (RUN_BUDGET_S, ""))[0]
         # The solution must also earn every point: a lost point is a grading defect (a test
         # that fails on correct code, or a cell that writes to stderr on this machine).
         full_marks = all(score == most for score, most in grade["score"] + par["score"])
         ok = (run["wall_s"] <= run_budget and run["peak_mib"] <= MEMORY_BUDGET_MIB
-              and grade["each_s"] <= AUTOGRADE_BUDGET_S and full_marks)
+              and grade["each_s"] <= AUTOGRADE_BUDGET_S and full_marks and total <= limit)
         score = ", ".join(f"{a:g}/{b:g}" for a, b in grade["score"])
         rows.append(f"| `{name}` | {run['wall_s']:.1f} | {run['peak_mib']:.0f} | {grade['each_s']:.1f} | "
                     f"{score} | {'yes' if ok else '**no**'} |")
@@ -203,7 +229,24 @@ def main() -> None:
         " (training shortened by `NBGRADER_EXECUTION`), one student at a time: the median of the seconds the"
         " command reports per student (check, scan, grade, record), in the faster of two such runs a minute"
         " apart (the same reason as for *run*). *within budget* also needs the solution to earn every point in"
-        " every grading run.",
+        " every grading run, and the student's session below to fit the hub's limit.",
+        "",
+        "## A student's session on the hub",
+        "",
+        f"The hub's student memory limit is {limit} MiB (`STUDENT_MEM_LIMIT` in deploy/jupyterhub_config.py).",
+        "",
+        "| notebook | set-up cell (s) | kernel after the chapter (MiB) | Validate (s) | "
+        "kernel + Validate, peak (MiB) | with the server (MiB) | left of the limit (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *sessions,
+        "",
+        "`scripts/student_session.py`: a kernel runs the solution top to bottom (full training), and with that kernel"
+        " alive `nbgrader validate` runs the notebook again in a second kernel, as the Validate button does; the"
+        " peak is the largest sum of the two kernels' and the validator's resident memory, sampled every 0.1 s"
+        " (libraries both kernels map count twice, so it is an upper bound). *With the server* adds"
+        f" {SERVER_ALLOWANCE_MIB} MiB for the student's single-user server, above what tests/test_hub_walk.py"
+        " measures on the hub. The set-up cell is the student's first wait: it imports PyTorch, TensorFlow and"
+        " Keras.",
         "",
         "## Autograding",
         "",

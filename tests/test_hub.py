@@ -91,7 +91,7 @@ def test_hub_config_test_mode(tmp_path, monkeypatch):
     assert config.JupyterHub.spawner_class == "simple"
     assert config.JupyterHub.load_groups == {"instructors": {"users": ["instructor"]},
                                              "students": {"users": ["student"]}}
-    assert config.Spawner.mem_limit == "2G"
+    assert config.Spawner.mem_limit == "3G"
     assert str(tmp_path / "state") in config.JupyterHub.db_url
 
 
