@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from headless import find_browser, start_chromium
 from nbutils import ROOT
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -36,20 +37,6 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")
 LAUNCH = CONFIG["launch_buttons"]
-INSTALL_HINT = ("Install Chromium and its driver to run the browser test of the site: "
-                "`sudo apt-get install chromium chromium-driver` (Debian/Ubuntu; .ci/run does this in CI), "
-                "or put a `chromium` and a matching `chromedriver` on PATH.")
-
-
-def find_browser() -> tuple[str, str]:
-    """Paths of the Chromium binary and of chromedriver; fails with what to install when missing."""
-    chromium = next(filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None)
-    driver = shutil.which("chromedriver")
-    if not (chromium and driver):
-        missing = " and ".join(name for name, path in [("chromium", chromium), ("chromedriver", driver)]
-                               if not path)
-        pytest.fail(f"{missing} not found. {INSTALL_HINT}", pytrace=False)
-    return chromium, driver
 
 
 def test_missing_browser_says_what_to_install(monkeypatch):
@@ -61,24 +48,7 @@ def test_missing_browser_says_what_to_install(monkeypatch):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """Headless Chromium under Selenium, with the network blocked and every request logged."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = find_browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-                 # No network: no name resolves, and any http(s) request goes to a closed port.
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
-                 "--proxy-bypass-list=<-loopback>",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), performance_log=True)
     yield driver
     driver.quit()
 
