@@ -26,14 +26,11 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -46,18 +43,13 @@ import websocket
 from nbgrader.api import Gradebook
 from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
 
+from hubutils import CHAPTER, COURSE, DEPLOY, NOTEBOOK, SOLUTION, Phases, ensure_proxy, start_hub, wait_for
 from nbutils import BIN, ROOT, grade_id, is_solution, is_test, nbgrader_meta, quiet_env, read, run
 
-DEPLOY = ROOT / "deploy"
 sys.path.insert(0, str(DEPLOY))
 from launch_link import launch_link, repo_folder  # noqa: E402
 from run_hub import local_launch_link  # noqa: E402
 
-COURSE = "rnns-for-nlp"
-CHAPTER = "01-rnn-anatomy"
-NOTEBOOK = "rnn_anatomy.ipynb"
-SOLUTION = ROOT / "solutions" / CHAPTER / NOTEBOOK
-CHP = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
 ADMIN_TOKEN = "course-admin-" + os.urandom(16).hex()
 # The nbgrader lab plugins students do not get (deploy/jupyter/student/labconfig/page_config.json).
 STUDENT_ONLY_OFF = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment"}
@@ -202,46 +194,6 @@ def test_instructor_server_may_frame_itself():
 
 # --- The whole workflow on a running hub ------------------------------------------------------------------------
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(("127.0.0.1", 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
-
-
-def _ensure_proxy() -> None:
-    if not (shutil.which("node") and shutil.which("npm")):
-        pytest.skip("Node.js and npm are needed for configurable-http-proxy (JupyterHub's proxy); "
-                    "install them, then `npm ci --prefix deploy`")
-    if not CHP.exists():
-        proc = subprocess.run(["npm", "ci", "--prefix", str(DEPLOY), "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0 and CHP.exists(), f"npm ci --prefix deploy failed:\n{proc.stdout}\n{proc.stderr}"
-
-
-class Phases:
-    """Wall time per phase of the workflow, printed at the end with the total wall time."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-        self.times: list[tuple[str, float]] = []
-
-    @contextmanager
-    def __call__(self, name: str):
-        start = time.perf_counter()
-        yield
-        self.times.append((name, time.perf_counter() - start))
-
-    def report(self) -> str:
-        width = max(len(name) for name, _ in self.times)
-        lines = [f"  {name:<{width}}  {seconds:6.1f} s" for name, seconds in self.times]
-        total = time.perf_counter() - self.start
-        return "\n".join(["hub workflow phases (wall time):", *lines, f"  {'total':<{width}}  {total:6.1f} s"])
-
-
 class PeakMemory:
     """The largest summed resident memory of this process's children (not the hub's tree), sampled every 0.1 s."""
 
@@ -273,49 +225,6 @@ class PeakMemory:
         self._thread.join()
 
 
-def _wait(condition, timeout: float, what: str, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
-    pytest.fail(f"timed out after {timeout} s waiting for {what}\n{tail}")
-
-
-def _hub_up(url: str):
-    try:
-        return requests.get(f"{url}/hub/api/", timeout=2).ok
-    except requests.ConnectionError:
-        return False
-
-
-def _server_process(processes: list[psutil.Process], user: str) -> psutil.Process:
-    for proc in processes:
-        try:
-            if proc.environ().get("JUPYTERHUB_USER") == user and "singleuser" in " ".join(proc.cmdline()):
-                return proc
-        except psutil.Error:
-            continue
-    raise LookupError(f"no single-user server process for {user}")
-
-
-def _remember(processes: list[psutil.Process], hub: subprocess.Popen) -> None:
-    """Add the hub's descendants (proxy, single-user servers) not yet in ``processes``."""
-    try:
-        processes += [p for p in psutil.Process(hub.pid).children(recursive=True) if p not in processes]
-    except psutil.NoSuchProcess:
-        pass
-
-
-def _alive(proc: psutil.Process) -> bool:
-    try:
-        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def _make_pull_origin(tmp: Path, env: dict[str, str]) -> Path:
     """A git repository with the student chapters and the data on branch main, as on the course's host."""
     origin = tmp / "origin" / COURSE
@@ -331,12 +240,10 @@ def _make_pull_origin(tmp: Path, env: dict[str, str]) -> Path:
 
 @pytest.mark.slow
 def test_hub_release_fetch_submit_collect_autograde(tmp_path):
-    _ensure_proxy()
+    ensure_proxy()
     phases = Phases()
     env = quiet_env(tmp_path)
     env.pop("COURSE_DATA_DIR", None)
-    port, api_port, proxy_api_port = _free_ports(3)
-    url = f"http://127.0.0.1:{port}"
     state = tmp_path / "hub"
     homes = state / "home"
     exchange = state / "exchange"
@@ -354,17 +261,10 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
 
     hub_env = {**env, "HOME": str(tmp_path / "hub-home"), "COURSE_HUB_ADMIN_TOKEN": ADMIN_TOKEN,
                "COURSE_INSTRUCTORS": "instructor", "COURSE_STUDENTS": "student"}
-    log = tmp_path / "hub.log"
-    started: list[psutil.Process] = []  # every process the hub started, checked at the end
-    with open(log, "w") as log_file:
-        hub = subprocess.Popen([sys.executable, str(DEPLOY / "run_hub.py"), "--state", str(state), "--port", str(port),
-                                "--api-port", str(api_port), "--proxy-api-port", str(proxy_api_port)],
-                               env=hub_env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    # deploy/run_hub.py on free loopback ports; hub.started: every process it starts, checked at the end.
+    hub = start_hub(state, hub_env, tmp_path)
+    url, log, admin, api = hub.url, hub.log, hub.admin, hub.api
     try:
-        admin = requests.Session()
-        admin.headers["Authorization"] = f"token {ADMIN_TOKEN}"
-        api = f"{url}/hub/api"
 
         # The instructor releases Chapter 1 while the hub starts and spawns: nothing on the hub waits for it
         # but the student's fetch. Each `nbgrader` command spends seconds importing before it does anything.
@@ -377,9 +277,7 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
         with ThreadPoolExecutor(max_workers=3) as pool:
             released = pool.submit(release)
             with phases("hub start"):
-                _wait(lambda: hub.poll() is not None or _hub_up(url), 60, "the hub", log)
-                assert hub.poll() is None, log.read_text()[-6000:]
-                _remember(started, hub)  # the proxy
+                hub.wait_up()
 
             with phases("spawn (student and instructor, in parallel)"):
                 posts = [pool.submit(admin.post, f"{api}/users/{user}/server", timeout=60)
@@ -391,10 +289,10 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
                     models = [admin.get(f"{api}/users/{user}", timeout=10).json() for user in ["student", "instructor"]]
                     return all(m["servers"].get("", {}).get("ready") for m in models)
 
-                _wait(ready, 120, "the single-user servers", log)
+                wait_for(ready, 120, "the single-user servers", log)
                 tokens = {user: admin.post(f"{api}/users/{user}/tokens", json={"note": "tests/test_hub.py"},
                                            timeout=30).json()["token"] for user in ["student", "instructor"]}
-                _remember(started, hub)
+                hub.remember()
 
             with phases("release (instructor): waiting for it"):
                 release_seconds = released.result()
@@ -415,7 +313,7 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
 
         # Every server runs with the course's environment first on PATH and COURSE_VENV set (the hub's own here).
         for user in ["student", "instructor"]:
-            server_env = _server_process(started, user).environ()
+            server_env = hub.server(user).environ()
             assert server_env["PATH"].split(os.pathsep)[0] == str(BIN), (user, server_env["PATH"])
             assert server_env["COURSE_VENV"] == str(BIN.parent), (user, server_env["COURSE_VENV"])
 
@@ -475,14 +373,14 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
             assert submitted["success"], submitted
             inbound = list((exchange / COURSE / "inbound").glob(f"student+{CHAPTER}+*"))
             assert len(inbound) == 1 and (inbound[0] / NOTEBOOK).is_file()
-            rss = {user: _server_process(started, user).memory_info().rss / 2**20 for user in ["student", "instructor"]}
+            rss = {user: hub.server(user).memory_info().rss / 2**20 for user in ["student", "instructor"]}
             print(f"\nsingle-user server resident memory: student {rss['student']:.0f} MiB after fetch and submit, "
                   f"instructor {rss['instructor']:.0f} MiB")
 
         with phases("collect + autograde"):
             run([nbgrader, "collect", CHAPTER], course, instructor_env)
             assert (course / "submitted" / "student" / CHAPTER / NOTEBOOK).is_file()
-            with PeakMemory(exclude=hub.pid) as grading:
+            with PeakMemory(exclude=hub.process.pid) as grading:
                 graded = autograde(course, CHAPTER, "student", instructor_env)
             assert "SAWarning" not in graded.stderr, graded.stderr  # nbgrader's, silenced by course_grading
             print(f"autograde peak resident memory (the grading command and its kernel): {grading.peak_mib:.0f} MiB")
@@ -498,31 +396,14 @@ def test_hub_release_fetch_submit_collect_autograde(tmp_path):
             lab = student.get(f"{server}/lab", timeout=30)
             assert lab.headers["Content-Security-Policy"].startswith("frame-ancestors 'none'"), lab.headers
 
-        _remember(started, hub)
         with phases("shutdown"):
-            for user in ["student", "instructor"]:
-                assert admin.delete(f"{api}/users/{user}/server", timeout=60).status_code in (202, 204)
-            _wait(lambda: not any(_alive(p) for p in started if "singleuser" in " ".join(_cmdline(p))), 60,
-                  "the single-user servers to stop", log)
-            hub.send_signal(signal.SIGTERM)
-            hub.wait(timeout=60)
-            _wait(lambda: not any(_alive(p) for p in started), 30, "every process the hub started to exit", log)
+            hub.stop_servers(["student", "instructor"])
+            hub.stop()
         print(phases.report())
     finally:
-        if hub.poll() is None:  # the test failed before its shutdown: stop the hub the same way
-            _remember(started, hub)
-            hub.send_signal(signal.SIGTERM)
-            try:
-                hub.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-                hub.wait()
-            time.sleep(2)
-        leftovers = [p for p in started if _alive(p)]
-        for proc in leftovers:
-            proc.kill()
-    assert hub.returncode is not None
-    assert not leftovers, f"processes left running: {[_cmdline(p) for p in leftovers]}"
+        leftovers = hub.cleanup()  # after a failure: the hub stopped the same way, anything left killed
+    assert hub.process.returncode is not None
+    assert not leftovers, f"processes left running: {leftovers}"
 
 
 def _disabled_lab_extensions(session: requests.Session, lab_url: str, token: str | None = None) -> set[str]:
@@ -534,13 +415,6 @@ def _disabled_lab_extensions(session: requests.Session, lab_url: str, token: str
     text = page.text[page.text.index(">", start) + 1:page.text.index("</script>", start)]
     disabled = json.loads(text).get("disabledExtensions", [])
     return {name for name in disabled if disabled[name]} if isinstance(disabled, dict) else set(disabled)
-
-
-def _cmdline(proc: psutil.Process) -> list[str]:
-    try:
-        return proc.cmdline()
-    except psutil.Error:
-        return []
 
 
 def _login(url: str, user: str) -> requests.Session:
