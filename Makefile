@@ -17,6 +17,8 @@ STAMP  := course-venv-check
 endif
 # configurable-http-proxy (Node.js), the proxy of the course's JupyterHub (make hub, tests/test_hub.py).
 CHP    := deploy/node_modules/.bin/configurable-http-proxy
+# axe-core (Node.js), the accessibility check of tests/test_site_browser.py.
+AXE    := tests/browser-tools/node_modules/axe-core/axe.min.js
 
 # nbgrader calls `alembic`, and notebooks start `python` kernels: both must be the venv's.
 export PATH := $(BIN):$(PATH)
@@ -50,7 +52,12 @@ $(CHP): deploy/package.json deploy/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix deploy --no-audit --no-fund && touch $(CHP); \
 	else echo "npm is missing: configurable-http-proxy not installed (make hub and tests/test_hub.py need Node.js)"; fi
 
-venv: $(STAMP) $(CHP)
+# The same for axe-core; without it tests/test_site_browser.py says what to install.
+$(AXE): tests/browser-tools/package.json tests/browser-tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser-tools --no-audit --no-fund && touch $(AXE); \
+	else echo "npm is missing: axe-core not installed (tests/test_site_browser.py needs Node.js)"; fi
+
+venv: $(STAMP) $(CHP) $(AXE)
 
 # Any warning fails the build (-W), a broken internal link or cross-reference among them (-n:
 # nitpicky); --keep-going lists them all first. tests/conftest.py builds with the same flags.
@@ -65,7 +72,7 @@ book: $(STAMP)
 # solution notebooks (tests/conftest.py decides what runs together); TEST_JOBS=0 runs
 # everything in one process. The 30 slowest tests are listed at the end.
 TEST_JOBS ?= 2
-test: $(STAMP) sandbox-check $(CHP)
+test: $(STAMP) sandbox-check $(CHP) $(AXE)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=30
 
 # The grading sandbox (course_grading.sandbox) needs bubblewrap, a system package.

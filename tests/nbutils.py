@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,38 @@ def inline_math(nb) -> list[str]:
             found += [m for m in re.findall(r"(?<!\$)\$([^$\n]{3,}?)\$(?!\$)", cell.source)
                       if not set("<>&") & set(m)]
     return found
+
+
+#: The directives that are admonitions both on the website (MyST-Parser, Sphinx) and in
+#: JupyterLab and Notebook 7 (jupyterlab-myst, mystmd): CONTRIBUTING.md, section 2
+#: (tests/test_lab_browser.py, tests/test_site_browser.py).
+KINDS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error", "seealso"}
+FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)\s*$",
+                   re.M | re.S)
+
+
+def admonition_fences(nb) -> Iterator[tuple[str, str, str]]:
+    """The admonitions of ``nb``'s markdown cells, in order: (first line, kind, title).
+
+    ``kind`` is the directive's name, or for ``{admonition}`` the value of its ``:class:``
+    option (empty without one); ``title`` is the text after the directive's name.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for match in FENCE.finditer(cell.source):
+            kind = match["name"]
+            if kind == "admonition":
+                option = re.search(r"^:class:\s*(\S+)", match["body"], re.M)
+                kind = option[1] if option else ""
+            elif kind not in KINDS:
+                continue  # another directive (a figure, a code cell, ...)
+            yield match[0].splitlines()[0], kind, match["title"].strip()
+
+
+def admonitions(nb) -> list[tuple[str, str]]:
+    """The admonitions of ``nb``, in order: (kind, title)."""
+    return [(kind, title) for _, kind, title in admonition_fences(nb)]
 
 
 def nbgrader_meta(cell) -> dict:

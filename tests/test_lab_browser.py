@@ -32,17 +32,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from headless import start_chromium
-from nbutils import BIN, CHAPTERS, ROOT, SOLUTIONS
+from nbutils import BIN, CHAPTERS, KINDS, ROOT, SOLUTIONS, admonition_fences, admonitions
 
 slow = pytest.mark.slow  # the browser tests; the syntax check below is fast
 
 ARTIFACTS = ROOT / "test-artifacts" / "lab"
 APPS = {"lab": "JupyterLab", "notebook": "Notebook 7"}
-#: The directives that are admonitions both on the website (MyST-Parser, Sphinx) and in
-#: JupyterLab and Notebook 7 (jupyterlab-myst, mystmd): CONTRIBUTING.md, section 2.
-KINDS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error", "seealso"}
-FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)\s*$",
-                   re.M | re.S)
 #: Settings of the test's own servers: every cell in the page at once (the test counts them;
 #: a cell renders the same either way), no news fetched from the network, no saving.
 SETTINGS = {
@@ -54,36 +49,12 @@ SETTINGS = {
 LOGGED = {"SEVERE", "WARNING"}
 
 
-def admonition_fences(nb) -> Iterator[tuple[str, str, str]]:
-    """The admonitions of ``nb``'s markdown cells, in order: (first line, kind, title).
-
-    ``kind`` is the directive's name, or for ``{admonition}`` the value of its ``:class:``
-    option (empty without one); ``title`` is the text after the directive's name.
-    """
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for match in FENCE.finditer(cell.source):
-            kind = match["name"]
-            if kind == "admonition":
-                option = re.search(r"^:class:\s*(\S+)", match["body"], re.M)
-                kind = option[1] if option else ""
-            elif kind not in KINDS:
-                continue  # another directive (a figure, a code cell, ...)
-            yield match[0].splitlines()[0], kind, match["title"].strip()
-
-
-def admonitions(nb) -> list[tuple[str, str]]:
-    """The admonitions of ``nb``, in order: (kind, title)."""
-    return [(kind, title) for _, kind, title in admonition_fences(nb)]
-
-
 def test_admonitions_use_the_syntax_that_renders_everywhere():
     """Fast, no browser: every admonition of solutions/ is written as CONTRIBUTING.md says.
 
     A backtick fence, as in every chapter (where no MyST renders it, as on GitHub or Colab, it
-    shows as a code block; a colon fence would run into the text), with one of KINDS as the
-    directive, or a titled ``{admonition}`` with one of KINDS as its ``:class:``.
+    shows as a code block; a colon fence would run into the text), with one of nbutils.KINDS as
+    the directive, or a titled ``{admonition}`` with one of them as its ``:class:``.
     """
     bad = []
     for path in sorted(SOLUTIONS.glob("*/*.ipynb")):
@@ -158,7 +129,7 @@ def jupyter_server(app: str, root: Path, state: Path) -> Iterator[tuple[str, str
 
 
 # In the page: `report(root, expected)` waits until ``root`` shows ``expected`` rendered markdown
-# cells (or 60 s pass), then reports what they show.
+# cells (or 120 s pass: a loaded test machine), then reports what they show.
 REPORT_FUNCTION = r"""
 function report(root, expected) {
   const cells = () => Array.from(root.querySelectorAll('.jp-Notebook .jp-MarkdownCell'));
@@ -169,7 +140,7 @@ function report(root, expected) {
   return new Promise(resolve => (function poll() {
     const all = cells();
     const ready = all.length >= expected && all.every(c => output(c) && output(c).childElementCount);
-    if (!ready && Date.now() - start < 60000) { setTimeout(poll, 250); return; }
+    if (!ready && Date.now() - start < 120000) { setTimeout(poll, 250); return; }
     const rendered = all.map(output).filter(Boolean);
     resolve({
       seconds: (Date.now() - start) / 1000,
@@ -212,6 +183,8 @@ const [path, expected, done] = [arguments[0], arguments[1], arguments[arguments.
 def browser(tmp_path_factory):
     """One headless Chromium for both apps; only loopback addresses are reachable."""
     driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), loopback=True)
+    driver.set_script_timeout(180)  # longer than a page's wait for its cells (REPORT_FUNCTION)
+    driver.set_page_load_timeout(180)
     yield driver
     driver.quit()
 

@@ -5,10 +5,12 @@ to a closed proxy), as for a reader with no connection. On every page: no reques
 disk, no console error, every image loaded, every equation typeset by MathJax (served from
 the site itself). On every chapter page: the launch buttons for JupyterHub, Binder and Colab,
 well formed and pointing at the repository and hub of ``_config.yml``. On the search page:
-"vanishing" finds Chapter 1. A screenshot of each page is saved in ``test-artifacts/site/``.
+"vanishing" finds Chapter 1. On every page, axe-core finds no serious or critical accessibility
+violation. A screenshot of each page is saved in ``test-artifacts/site/``.
 
 Needs Chromium and its driver: Debian/Ubuntu ``apt-get install chromium chromium-driver``
-(``.ci/run`` installs them).
+(``.ci/run`` installs them); and axe-core, the npm package pinned in
+``tests/browser-tools/package.json``, which `make venv` and `make test` install with npm.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from headless import find_browser, start_chromium
-from nbutils import ROOT
+from nbutils import ROOT, admonitions, read
 
 sys.path.insert(0, str(ROOT / "deploy"))
 from launch_link import launch_link  # noqa: E402
@@ -37,12 +39,33 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")
 LAUNCH = CONFIG["launch_buttons"]
+# axe-core, injected into every page (the pages are files and the network is blocked).
+BROWSER_TOOLS = ROOT / "tests" / "browser-tools"
+AXE = BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = json.loads((BROWSER_TOOLS / "package.json").read_text(encoding="utf-8"))["dependencies"]["axe-core"]
+AXE_HINT = ("Install axe-core for the accessibility check of the site: `npm ci --prefix tests/browser-tools` "
+            "(`make venv` and `make test` run it; Node.js and npm: `sudo apt-get install nodejs npm`).")
+#: Impacts that fail the check; axe-core's others are "moderate" and "minor".
+FAILING_IMPACTS = {"serious", "critical"}
 
 
 def test_missing_browser_says_what_to_install(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match=r"apt-get install chromium chromium-driver"):
         find_browser()
+
+
+def axe_source() -> str:
+    """axe-core's script (axe.min.js); fails with what to install when it is missing."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core not found ({AXE.relative_to(ROOT)}). {AXE_HINT}", pytrace=False)
+    return AXE.read_text(encoding="utf-8")
+
+
+def test_missing_axe_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "AXE", ROOT / "tests" / "no-such-folder" / "axe.min.js")
+    with pytest.raises(pytest.fail.Exception, match=r"npm ci --prefix tests/browser-tools"):
+        axe_source()
 
 
 @pytest.fixture(scope="module")
@@ -90,17 +113,35 @@ Promise.all([math, images()]).then(() => done({
     images: document.images.length,
     launch: Array.from(document.querySelectorAll('a')).map(a => a.href)
         .filter(h => /git-pull|mybinder|colab/.test(h)),
+    admonitions: Array.from(document.querySelectorAll('div.admonition')).map(a => ({
+        classes: Array.from(a.classList),
+        title: (a.querySelector('.admonition-title') || a).textContent.trim()})),
 }), error => done({error: String(error)}));
 """
 
 
-@pytest.fixture(scope="module")
-def visits(book, browser):
-    """Open every page once: {page path relative to the site: (report, requests, console)}."""
-    html = book[0] / "html"
+# In the page, once axe-core is loaded: its violations, as plain data.
+AXE_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(results => done(results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({impact: n.impact, target: n.target.join(' '), html: n.html.slice(0, 200),
+                              summary: n.failureSummary})),
+}))), error => done([{id: 'axe-error', impact: 'critical', help: String(error), nodes: []}]));
+"""
+
+
+def open_pages(html: Path, browser) -> dict[str, tuple[dict, list[str], list[dict]]]:
+    """Open every page of the site in ``html``: {page path relative to ``html``: (report, requests, console)}.
+
+    The report holds REPORT_JS's findings and, when axe-core is installed, its violations
+    under ``"axe"`` (None otherwise; test_no_serious_accessibility_violations then says what to
+    install). A screenshot of each page goes to ARTIFACTS.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):
         old.unlink()
+    axe = AXE.read_text(encoding="utf-8") if AXE.is_file() else None
     _requests(browser), browser.get_log("browser")  # start with empty logs
     seen = {}
     for page in _pages(html):
@@ -109,7 +150,19 @@ def visits(book, browser):
         report = browser.execute_async_script(REPORT_JS)
         browser.save_screenshot(str(ARTIFACTS / (name.replace("/", "__").removesuffix(".html") + ".png")))
         seen[name] = (report, _requests(browser), browser.get_log("browser"))
+        if axe is not None:  # after the console log is read: axe-core's own messages are not the page's
+            browser.execute_script(axe)
+            report["axe"] = browser.execute_async_script(AXE_JS)
+            browser.get_log("browser")
+        else:
+            report["axe"] = None
     return seen
+
+
+@pytest.fixture(scope="module")
+def visits(book, browser):
+    """Open every page once: {page path relative to the site: (report, requests, console)}."""
+    return open_pages(book[0] / "html", browser)
 
 
 def test_every_page_was_opened(visits):
@@ -148,6 +201,38 @@ def test_math_is_typeset_offline(visits):
         assert report["mathjaxVersion"].startswith("3."), report["mathjaxVersion"]
         assert not report["untypeset"], f"{name}: equations left as raw TeX: {report['untypeset'][:3]}"
         assert report["typeset"] >= report["mathSpans"] and not report["mathErrors"], (name, report)
+
+
+def test_chapter_admonitions_are_boxes(visits):
+    """Every admonition of a chapter's notebook is a box of its kind and title on the page.
+
+    The website's side of CONTRIBUTING.md's rule on admonitions; tests/test_lab_browser.py
+    checks JupyterLab and Notebook 7.
+    """
+    chapters = {name: report for name, (report, _, _) in visits.items() if name.startswith("chapters/")}
+    for name, report in chapters.items():
+        expected = admonitions(read(ROOT / (name.removesuffix(".html") + ".ipynb")))
+        shown = report["admonitions"]
+        assert len(shown) == len(expected), f"{name}: admonitions in the notebook {expected}, on the page {shown}"
+        for (kind, title), box in zip(expected, shown):
+            assert kind in box["classes"] and box["title"].startswith(title), f"{name}: {(kind, title)} shown as {box}"
+    assert sum(len(report["admonitions"]) for report in chapters.values()) >= 6, "every chapter has admonitions"
+
+
+def serious_violations(report: dict) -> list[str]:
+    """The page's axe-core violations of impact serious or critical, one line per element."""
+    return [f"{v['id']} ({node['impact'] or v['impact']}): {v['help']}; at {node['target']}: {node['html']}"
+            for v in report["axe"] for node in (v["nodes"] or [{"impact": v["impact"], "target": "", "html": ""}])
+            if (node["impact"] or v["impact"]) in FAILING_IMPACTS]
+
+
+def test_no_serious_accessibility_violations(visits):
+    """axe-core's default rules (WCAG 2 A and AA, best practices) on every page: nothing serious or critical."""
+    axe_source()  # fails with what to install when axe-core is missing
+    found = {name: serious_violations(report) for name, (report, _, _) in visits.items()}
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, "accessibility violations (axe-core " + AXE_VERSION + "):\n" + "\n".join(
+        f"{name}: {line}" for name, lines in found.items() for line in lines[:10])
 
 
 def _query(url: str) -> dict[str, str]:
