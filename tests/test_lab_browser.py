@@ -69,6 +69,7 @@ def test_admonitions_use_the_syntax_that_renders_everywhere():
 
 
 def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -231,6 +232,7 @@ def _screenshot(driver, path: Path) -> None:
 
 @slow
 def test_all_chapters_open(opened):
+    """All six chapters open, and every markdown cell of each is rendered."""
     app, seen = opened
     assert len(seen) == 6, f"{APPS[app]}: chapters opened: {sorted(seen)}"
     for notebook, (_, markdown, report) in seen.items():
@@ -251,6 +253,7 @@ def test_markdown_is_rendered_by_myst(opened):
 
 @slow
 def test_every_admonition_is_a_box(opened):
+    """As many admonition boxes as the notebook has admonitions, each of its kind and title."""
     app, seen = opened
     assert sum(len(expected) for expected, _, _ in seen.values()) >= 6, "every chapter has admonitions"
     for notebook, (expected, _, report) in seen.items():
@@ -266,6 +269,7 @@ def test_every_admonition_is_a_box(opened):
 
 @slow
 def test_no_raw_markup(opened):
+    """No fence, option or `**` of MyST left as text in a rendered cell."""
     app, seen = opened
     for notebook, (_, _, report) in seen.items():
         assert not report["raw"], f"{APPS[app]}, {notebook}: raw MyST markup in rendered cells: {report['raw'][:5]}"
@@ -287,5 +291,6 @@ def test_myst_logs_no_error(opened):
 
 @slow
 def test_screenshot_saved(opened):
+    """The screenshot of Chapter 1 with an admonition is in test-artifacts/lab/."""
     app, _ = opened
     assert (ARTIFACTS / f"{app}-admonition.png").is_file(), f"no screenshot of {APPS[app]} in {ARTIFACTS}"
