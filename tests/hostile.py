@@ -184,18 +184,26 @@ def honest_imports(release, source):
     return _append_to_first_answer(with_answers(release, source), code)
 
 
+NOOP_HELPERS = "{name} = lambda *args, **kwargs: None"
+PATCHED_NUMPY = ("import numpy as np\nimport torch\nnp.allclose = lambda *a, **k: True\n"
+                 "np.testing.assert_allclose = lambda *a, **k: None\ntorch.allclose = lambda *a, **k: True")
+
+
 def noop_helpers(release, source, chapter: str):
     """Wrong answers, and the first answer cell turns every test helper into a no-op."""
     helpers = sorted(n for n in protected_names(release) if n.startswith(("assert_", "check_")))
-    code = "\n".join(f"{h} = lambda *args, **kwargs: None" for h in helpers)
+    code = "\n".join(NOOP_HELPERS.format(name=h) for h in helpers)
     return _append_to_first_answer(wrong_answers(release, source, chapter), code)
 
 
 def patched_numpy(release, source, chapter: str):
     """Wrong answers, and the first answer cell makes NumPy and PyTorch comparisons always true."""
-    code = ("import numpy as np\nimport torch\nnp.allclose = lambda *a, **k: True\n"
-            "np.testing.assert_allclose = lambda *a, **k: None\ntorch.allclose = lambda *a, **k: True")
-    return _append_to_first_answer(wrong_answers(release, source, chapter), code)
+    return _append_to_first_answer(wrong_answers(release, source, chapter), PATCHED_NUMPY)
+
+
+def noop_and_patched(release, source, chapter: str):
+    """Both tricks at once: wrong answers, test helpers turned into no-ops, comparisons always true."""
+    return _append_to_first_answer(noop_helpers(release, source, chapter), PATCHED_NUMPY)
 
 
 def probe(release, source, roots, targets, port):

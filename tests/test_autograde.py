@@ -8,12 +8,11 @@ back from the gradebook:
 
 * ``unchanged``: the released notebook scores 0;
 * ``solution``: the instructor notebook scores full marks;
-* ``odd`` solves exercises 1, 3, 5, ... and ``even`` solves 2, 4, 6, ...: each test cell of
+* ``odd`` solves exercises 1, 3, 5, ... and ``broken`` solves 2, 4, 6, ...: each test cell of
   a solved exercise scores its points, every other test cell 0 (so the exercises are
-  graded independently, and each test cell for itself);
-* ``broken``: everything solved, but the first answer does not parse and the read-only
-  set-up cell was edited (autograde restores it): it loses exactly the first exercise, and
-  the report names the edited cell;
+  graded independently, and each test cell for itself); ``broken``'s first answer also does
+  not parse and its read-only set-up cell was edited (autograde restores it): it still
+  scores exactly its even exercises, and the report names the edited cell;
 * ``corrupt``: not JSON; it scores 0 with a reason and does not stop the others.
 
 Then the hostile submissions of the instructor guide's table that depend on the chapter's
@@ -23,11 +22,11 @@ only marks the submission for review:
 
 * ``wrong``: the grading bank's first wrong answer of every exercise: what it scores is what
   wrong answers earn;
-* ``noop``: the same wrong answers, and the test helpers redefined as no-ops: no test cell
-  scores more than for ``wrong`` (the no-ops only reach the student's own functions, whose
-  shape checks stop raising), "needs review";
-* ``patched``: the same wrong answers, with ``numpy.allclose``, ``numpy.testing.assert_allclose``
-  and ``torch.allclose`` replaced: the same;
+* ``tampered``: the same wrong answers, with the test helpers redefined as no-ops and
+  ``numpy.allclose``, ``numpy.testing.assert_allclose`` and ``torch.allclose`` replaced: no
+  test cell scores more than for ``wrong`` (the tricks only reach the student's own
+  functions, whose shape checks stop raising), "needs review" with both tricks named;
+  either trick, were it to lift a score, lifts this one (one grading instead of two);
 * ``probe``: everything solved, plus a cell that searches the disk for notebooks, appends to
   the gradebook, the instructor notebook, the configuration, another student's submission
   and the installed course_utils package, and connects to a port on the host: it finds no
@@ -87,13 +86,13 @@ def test_autograde_round_trip(source, tmp_path):
     total = sum(points.values())
 
     # For every graded submission, the exercises it solves; each test cell must score accordingly.
-    solved = {"unchanged": [], "solution": found, "odd": found[0::2], "even": found[1::2], "broken": found[1:]}
+    # Each grading costs seconds, so one submission checks two things where they do not interfere.
+    solved = {"unchanged": [], "solution": found, "odd": found[0::2], "broken": found[1::2]}
     hostile.submit(course, "unchanged", chapter, name, release_nb)
     hostile.submit(course, "solution", chapter, name, source_nb)
-    for student in ["odd", "even"]:
-        ids = {e.solution_id for e in solved[student]}
-        hostile.submit(course, student, chapter, name, hostile.with_answers(release_nb, source_nb, ids))
-    broken = hostile.with_answers(release_nb, source_nb)
+    odd = hostile.with_answers(release_nb, source_nb, {e.solution_id for e in solved["odd"]})
+    hostile.submit(course, "odd", chapter, name, odd)
+    broken = hostile.with_answers(release_nb, source_nb, {e.solution_id for e in solved["broken"]})
     for cell in broken.cells:
         if grade_id(cell) == found[0].solution_id:
             cell.source = "def oops(:\n    pass"
@@ -102,8 +101,7 @@ def test_autograde_round_trip(source, tmp_path):
     hostile.submit(course, "broken", chapter, name, broken)
     hostile.submit(course, "corrupt", chapter, name, hostile.bad_json())
     hostile.submit(course, "wrong", chapter, name, hostile.wrong_answers(release_nb, source_nb, chapter))
-    hostile.submit(course, "noop", chapter, name, hostile.noop_helpers(release_nb, source_nb, chapter))
-    hostile.submit(course, "patched", chapter, name, hostile.patched_numpy(release_nb, source_nb, chapter))
+    hostile.submit(course, "tampered", chapter, name, hostile.noop_and_patched(release_nb, source_nb, chapter))
 
     # The probe looks for notebooks everywhere, writes to the files that matter, and calls a
     # port on the host where a server listens.
@@ -141,26 +139,25 @@ def test_autograde_round_trip(source, tmp_path):
             assert submission.score == pytest.approx(sum(want.values()))
             assert report[student]["status"] == "graded", report[student]
             assert float(report[student]["score"]) == pytest.approx(sum(want.values()))
-        earned = {student: gradebook.find_submission(chapter, student).score for student in ["wrong", "noop", "patched"]}
+        earned = {student: gradebook.find_submission(chapter, student).score for student in ["wrong", "tampered"]}
         assert earned["wrong"] < total / 2, f"the bank's wrong answers earn {earned['wrong']} of {total}"
         # The tricks change the student's own functions at most (their shape checks become no-ops): never
         # a test's verdict in their favour.
-        assert earned["noop"] <= earned["wrong"] and earned["patched"] <= earned["wrong"], earned
+        assert earned["tampered"] <= earned["wrong"], earned
         assert gradebook.find_submission(chapter, "probe").score == pytest.approx(total)
     assert report["wrong"]["status"] == "graded", report["wrong"]
-    for student in ["noop", "patched", "probe"]:
+    for student in ["tampered", "probe"]:
         assert report[student]["status"] == "needs review", report[student]
         assert float(report[student]["score"]) == pytest.approx(earned.get(student, total)), report[student]
     assert report["corrupt"]["status"] == "not a notebook" and report["corrupt"]["reason"], report["corrupt"]
-    assert "rebinds `assert_close`" in report["noop"]["review"], report["noop"]
-    assert "changes `np.allclose`" in report["patched"]["review"], report["patched"]
+    assert "rebinds `assert_close`" in report["tampered"]["review"], report["tampered"]
+    assert "changes `np.allclose`" in report["tampered"]["review"], report["tampered"]
     assert report["broken"]["edited_cells"] == "setup edited", report["broken"]
-    for student in ["noop", "patched"]:  # cell by cell, no more than the plain wrong answers
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-            cells = {s: {g.name: g.score for g in gradebook.find_submission_notebook(
-                name.removesuffix(".ipynb"), chapter, s).grades} for s in ["wrong", student]}
-        assert all(cells[student][k] <= cells["wrong"][k] for k in cells["wrong"]), (student, cells)
-    assert all(report[s]["edited_cells"] == "" for s in ["unchanged", "odd", "even", "noop"]), report
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:  # cell by cell, no more than wrong
+        cells = {s: {g.name: g.score for g in gradebook.find_submission_notebook(
+            name.removesuffix(".ipynb"), chapter, s).grades} for s in ["wrong", "tampered"]}
+    assert all(cells["tampered"][k] <= cells["wrong"][k] for k in cells["wrong"]), cells
+    assert all(report[s]["edited_cells"] == "" for s in ["unchanged", "odd", "tampered"]), report
 
     # The grading run (NBGRADER_EXECUTION: no training, no timing) of the whole solution is
     # clean: no cell raised, narrative cells included.
