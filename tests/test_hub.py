@@ -87,6 +87,37 @@ def test_hub_config_test_mode(tmp_path, monkeypatch):
     assert str(tmp_path / "state") in config.JupyterHub.db_url
 
 
+def _mib(limit: str) -> int:
+    """MiB in a JupyterHub memory limit such as ``"3G"`` or ``"512M"``."""
+    number, unit = re.fullmatch(r"(\d+)([MG])", limit).groups()
+    return int(number) * (1024 if unit == "G" else 1)
+
+
+def test_student_limit_holds_the_measured_session(tmp_path, monkeypatch):
+    """STUDENT_MEM_LIMIT holds every chapter's kernel with Validate's beside it and the server, as
+    BENCHMARKS.md measured it (make bench, scripts/student_session.py), and hub.md's arithmetic is
+    that measurement's (within 10 %, a run-to-run spread)."""
+    limit = _mib(_load_hub_config(tmp_path, monkeypatch, COURSE_HUB_MODE="test").Spawner.mem_limit)
+    bench = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
+    heading = "## A student's session on the hub"
+    assert heading in bench, "BENCHMARKS.md has no student session: run make bench"
+    assert f"student memory limit is {limit} MiB" in bench, "the limit changed since make bench ran: run it again"
+    section = bench[bench.index(heading):].split("\n## ")[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in section.splitlines()
+            if line.startswith("| `solutions/")]
+    assert len(rows) == 6, rows
+    measured = {row[0].split("/")[1]: float(row[4]) for row in rows}  # kernel + Validate, peak (MiB)
+    assert all(float(row[5]) <= limit for row in rows), rows  # with the server
+    hub = (ROOT / "docs" / "instructor" / "hub.md").read_text(encoding="utf-8")
+    section = hub[hub.index("## Memory limits, and why"):].split("\n## ")[0]
+    stated = {int(line.split("|")[1]): float(line.split("|")[3]) for line in section.splitlines()
+              if re.match(r"\| \d \|", line)}
+    for number, peak in stated.items():
+        chapter = sorted(measured)[number - 1]
+        assert abs(peak - measured[chapter]) <= 0.1 * measured[chapter], (chapter, peak, measured[chapter])
+    assert len(stated) == 6, stated
+
+
 def test_hub_config_production_mode(tmp_path, monkeypatch):
     config = _load_hub_config(tmp_path, monkeypatch, COURSE_HUB_MODE="production",
                               COURSE_INSTRUCTORS="ada, grace", COURSE_STUDENTS="alan\nbarbara  edsger")
