@@ -114,9 +114,6 @@ def measure_session(notebook: Path, env: dict[str, str] | None = None) -> dict[s
         kernel_mib = kernel.memory_info().rss / MIB
         copy = Path(tmp) / notebook.name
         shutil.copy(notebook, copy)
-        for extra in notebook.parent.iterdir():  # files the notebook reads beside itself, if any
-            if extra.is_file() and extra.suffix != ".ipynb":
-                shutil.copy(extra, Path(tmp) / extra.name)
         start = time.perf_counter()
         validator = subprocess.Popen([sys.executable, "-m", "nbgrader", "validate", str(copy)], cwd=tmp, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
