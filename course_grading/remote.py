@@ -321,6 +321,9 @@ def _judge_class(type_name: str) -> type | None:
     return _CLASSES[type_name]
 
 
+_NO_DEFAULT = object()  # a parameter's default in the kernel: the grader needs only that there is one
+
+
 class RemoteObject:
     """An object of the student's kernel, seen from the grader (see the module docstring)."""
 
@@ -347,6 +350,23 @@ class RemoteObject:
     def __name__(self) -> str:  # noqa: D401
         name = self._link.op("getattr", self._target, name="__name__")
         return name if isinstance(name, str) else "?"
+
+    @property
+    def __signature__(self) -> Any:
+        """The kernel function's parameters (names and kinds only), so that a test can name an argument."""
+        import inspect
+
+        found = self._link.op("signature", self._target)
+        if not isinstance(found, list) or len(found) > 64:
+            raise ValueError("no signature")
+        params = []
+        for item in found:
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and
+                    item[0].isidentifier() and type(item[1]) is int and 0 <= item[1] <= 4):
+                raise ValueError("no signature")
+            default = _NO_DEFAULT if item[2] is True and item[1] not in (2, 4) else inspect.Parameter.empty
+            params.append(inspect.Parameter(item[0], inspect._ParameterKind(item[1]), default=default))
+        return inspect.Signature(params)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):

@@ -208,6 +208,11 @@ class Server:
             return bool(self.decoder()(request["value"]) in obj)
         if op in ("repr", "str"):
             return (repr if op == "repr" else str)(obj)[:100_000]
+        if op == "signature":  # parameter names and kinds, for messages that name an argument
+            import inspect
+
+            return [[p.name, int(p.kind), p.default is not p.empty]
+                    for p in inspect.signature(obj).parameters.values()][:64]
         if op == "array":
             import numpy as np
 

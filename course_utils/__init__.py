@@ -7,11 +7,13 @@ other name for name:
 * :mod:`course_utils.torch` for PyTorch,
 * :mod:`course_utils.keras` for Keras 3 with the TensorFlow backend.
 
-The framework-free pieces are re-exported here, among them the grading guards of
+The framework-free pieces are re-exported here, among them the exercise contracts of
+:mod:`course_utils.contracts` (``checked``, ``tensor_spec``), the grading guards of
 :mod:`course_utils.grading` (``assert_own_code``, ``assert_no_calls``, ``own_or_reference``).
 """
 
 from course_utils.checks import assert_close, assert_equal, assert_raises, check_shape
+from course_utils.contracts import checked, tensor_spec
 from course_utils.data import DataFileError, data_path, load_text, sha256_of
 from course_utils.grading import assert_no_calls, assert_own_code, own_or_reference
 from course_utils.quiz import check_quiz
@@ -28,6 +30,7 @@ __all__ = [
     "assert_raises",
     "check_quiz",
     "check_shape",
+    "checked",
     "data_path",
     "load_text",
     "make_lm_windows",
@@ -36,6 +39,7 @@ __all__ = [
     "set_seed",
     "sha256_of",
     "softmax_temperature",
+    "tensor_spec",
 ]
 
 __version__ = "0.1.0"

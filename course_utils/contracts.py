@@ -1,0 +1,367 @@
+"""Exercise contracts: what every call of a student's function must respect, checked in one place.
+
+Every visible test calls the student's function through :func:`checked`::
+
+    step = checked(rnn_step, "rnn_step", returns=tensor_spec(dtype="float32"), grads=["X_t", "H_prev"])
+    H_t = step(X_t, H_prev, W_xh, W_hh, b_h)
+
+and each call then fails, with a message that names the function and the argument, when
+
+* it changed an argument in place (a tensor, an array, a list, a dict, a PyTorch module's or
+  Keras layer's weights), unless the argument is listed in ``changes``: the caller's data must
+  come back as it went in (the exercise that carries a state between chunks, the vocabulary
+  built from a corpus the chapter reads again);
+* it returned one of its arguments itself where a new object is expected (``fresh=True``);
+* the result is not of the type the prompt states (``returns``, see :func:`tensor_spec`);
+* no gradient reaches an argument or a module's parameters that the output depends on
+  (``grads``): a step computed under ``torch.no_grad()``, through NumPy or ``.item()``.
+
+Framework-free: PyTorch, TensorFlow and Keras objects are recognised by duck typing, and no
+framework is imported here. When the function is the grader's proxy for the student's
+function (at grading time), the same checks run on the grader's own arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import to_numpy
+
+__all__ = ["checked", "tensor", "Tensor"]
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A result spec: an array or tensor, of a library (``"torch"``, ``"numpy"``, ``"tf"`` or any), dtype and rank."""
+
+    library: str | None = None
+    dtype: str | None = None
+    ndim: int | None = None
+    shape: tuple[int | None, ...] | None = None
+
+    def describe(self) -> str:
+        """The spec in words, e.g. ``a torch tensor of dtype float32``."""
+        what = {"torch": "a PyTorch tensor", "numpy": "a NumPy array", "tf": "a TensorFlow tensor"}
+        text = what.get(self.library or "", "an array or tensor")
+        if self.dtype:
+            text += f" of dtype {self.dtype}"
+        if self.shape is not None:
+            text += f" of shape {_shape_words(self.shape)}"
+        elif self.ndim is not None:
+            text += f" with {self.ndim} dimensions"
+        return text
+
+
+def tensor_spec(library: str | None = None, *, dtype: str | None = None, ndim: int | None = None,
+           shape: Sequence[int | None] | None = None) -> Tensor:
+    """Spec for ``returns=``: ``tensor_spec("torch", dtype="float32", ndim=2)``; ``None`` means any."""
+    return Tensor(library, dtype, ndim, None if shape is None else tuple(shape))
+
+
+def _library(value: Any) -> str | None:
+    module = type(value).__module__.split(".")[0]
+    if module == "torch" and hasattr(value, "detach"):
+        return "torch"
+    if isinstance(value, np.ndarray):
+        return "numpy"
+    if module in ("tensorflow", "tf_keras", "keras") and hasattr(value, "numpy") and hasattr(value, "dtype"):
+        return "tf"
+    return None
+
+
+def dtype_name(value: Any) -> str:
+    """``float32`` for a NumPy, PyTorch or TensorFlow float32 value; the type's name for a plain value."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return type(value).__name__
+    name = getattr(dtype, "name", None)  # NumPy and TensorFlow dtypes have one
+    return str(name if isinstance(name, str) else dtype).removeprefix("torch.")
+
+
+def _shape_words(shape: Sequence[int | None]) -> str:
+    return "(" + ", ".join("any" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _type_words(spec: Any) -> str:
+    if isinstance(spec, Tensor):
+        return spec.describe()
+    if isinstance(spec, tuple):
+        return " or ".join(_type_words(s) for s in spec)
+    return {int: "an int", float: "a float", bool: "a bool", str: "a str", list: "a list",
+            dict: "a dict", tuple: "a tuple"}.get(spec, f"a {getattr(spec, '__name__', spec)}")
+
+
+def _type_error(value: Any, spec: Any, where: str) -> str | None:
+    """Why ``value`` does not meet ``spec`` (see :func:`checked`), or None when it does."""
+    if isinstance(spec, Tensor):
+        library = _library(value)
+        if library is None or (spec.library and library != spec.library):
+            return f"{where} should be {spec.describe()}, got {type(value).__name__}"
+        if spec.dtype and dtype_name(value) != spec.dtype:
+            return f"{where} should have dtype {spec.dtype}, got {dtype_name(value)}"
+        shape = tuple(int(d) for d in value.shape)
+        if spec.ndim is not None and len(shape) != spec.ndim:
+            return f"{where} should have {spec.ndim} dimensions, got shape {shape}"
+        if spec.shape is not None and (len(shape) != len(spec.shape) or
+                                       any(e is not None and e != s for e, s in zip(spec.shape, shape))):
+            return f"{where} should have shape {_shape_words(spec.shape)}, got {shape}"
+        return None
+    if isinstance(spec, list):  # a tuple of results, item by item
+        if not isinstance(value, (tuple, list)) or len(value) != len(spec):
+            return f"{where} should be a tuple of {len(spec)} items, got {type(value).__name__}" + \
+                (f" of {len(value)}" if isinstance(value, (tuple, list)) else "")
+        for i, (item, item_spec) in enumerate(zip(value, spec)):
+            if (why := _type_error(item, item_spec, f"{where}[{i}]")) is not None:
+                return why
+        return None
+    if isinstance(spec, dict):  # a dict with at least these keys
+        if not isinstance(value, Mapping):
+            return f"{where} should be a dict, got {type(value).__name__}"
+        for key, item_spec in spec.items():
+            if key not in value:
+                return f"{where} should have the key {key!r}; it has {sorted(map(repr, value))[:8]}"
+            if (why := _type_error(value[key], item_spec, f"{where}[{key!r}]")) is not None:
+                return why
+        return None
+    specs = spec if isinstance(spec, tuple) else (spec,)
+    for one in specs:
+        if isinstance(one, Tensor):
+            if _type_error(value, one, where) is None:
+                return None
+        elif one is int:  # a count: Python or NumPy integers, not bool, not a float that is whole
+            if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+                return None
+        elif one is float:
+            if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+                return None
+        elif isinstance(value, one):
+            return None
+    shown = f"{type(value).__name__} {value!r}" if isinstance(value, (numbers.Number, str)) else type(value).__name__
+    return f"{where} should be {_type_words(spec)}, got {shown}"
+
+
+# ---- arguments before and after the call ------------------------------------------------------
+
+
+def _is_torch_module(value: Any) -> bool:
+    return any(c.__module__.startswith("torch.nn") and c.__name__ == "Module" for c in type(value).__mro__)
+
+
+def _is_keras_layer(value: Any) -> bool:
+    return any(c.__name__ == "Layer" and c.__module__.startswith("keras") for c in type(value).__mro__)
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy of what ``value`` holds, to compare after the call; ``_SKIP`` for what cannot change or be copied."""
+    if value is None or isinstance(value, (str, bytes, numbers.Number, bool)) or callable(value) and \
+            not (_is_torch_module(value) or _is_keras_layer(value)):
+        return _SKIP
+    if _is_torch_module(value):
+        return {k: v.detach().clone() for k, v in value.state_dict().items()}
+    if _is_keras_layer(value):
+        return [np.array(w, copy=True) for w in value.get_weights()]
+    if type(value).__name__ in ("Generator", "RandomState"):  # drawing from a generator changes it: allowed
+        return _SKIP
+    if _library(value) == "torch":
+        return value.detach().clone()
+    if _library(value) is not None:
+        return np.array(to_numpy(value), copy=True)
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - an object that cannot be copied is not checked
+        return _SKIP
+
+
+_SKIP = object()
+
+
+def _arrays_equal(a: Any, b: Any) -> bool:
+    x, y = to_numpy(a), to_numpy(b)
+    return x.shape == y.shape and x.dtype == y.dtype and \
+        bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
+
+
+def _change(before: Any, after: Any) -> str | None:
+    """How ``after`` differs from the snapshot ``before``, in a few words; None when it does not."""
+    if before is _SKIP:
+        return None
+    if _is_torch_module(after):
+        now = after.state_dict()
+        for key, old in before.items():
+            if key not in now or not _arrays_equal(old, now[key]):
+                return f"its weight {key} changed"
+        return None
+    if _is_keras_layer(after):
+        now = after.get_weights()
+        if len(now) != len(before) or not all(_arrays_equal(o, n) for o, n in zip(before, now)):
+            return "its weights changed"
+        return None
+    if _library(after) is not None:
+        if tuple(after.shape) != tuple(before.shape):
+            return f"its shape changed from {tuple(before.shape)} to {tuple(after.shape)}"
+        if dtype_name(after) != dtype_name(before):
+            return f"its dtype changed from {dtype_name(before)} to {dtype_name(after)}"
+        if not _arrays_equal(before, after):
+            diff = to_numpy(after).astype(np.float64) != to_numpy(before).astype(np.float64)
+            where = tuple(int(i) for i in np.argwhere(diff)[0]) if diff.ndim and diff.any() else ()
+            return f"its values changed (first at index {where})"
+        return None
+    if isinstance(after, list) and isinstance(before, list):
+        if len(after) != len(before):
+            return f"it had {len(before)} items and now has {len(after)}"
+        if sorted(map(repr, after)) == sorted(map(repr, before)) and after != before:
+            return "its items changed order"
+    if isinstance(after, Mapping) and isinstance(before, Mapping):
+        if set(after) != set(before):
+            return "its keys changed"
+        for key, old in before.items():
+            if (why := _change(old, after[key])) is not None:
+                return f"item {key!r}: {why}"
+        return None
+    if isinstance(after, (list, tuple)) and isinstance(before, (list, tuple)) and len(after) == len(before):
+        for i, (old, new) in enumerate(zip(before, after)):
+            if (why := _change(_SKIP if old is _SKIP else old, new)) is not None:
+                return f"item {i}: {why}"
+        return None
+    try:
+        same = bool(before == after)
+    except Exception:  # noqa: BLE001 - values that cannot be compared: say nothing
+        return None
+    return None if same else "its contents changed"
+
+
+def _argument_names(func: Callable[..., Any], args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
+    """(name, value) for every argument of the call, by the function's signature where it has one."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+        return list(bound.arguments.items())
+    except Exception:  # noqa: BLE001 - no signature (the grader's proxy), or arguments that do not bind
+        return [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+
+
+def _tensors_in(value: Any) -> list[Any]:
+    if _library(value) == "torch":
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [t for item in value for t in _tensors_in(item)]
+    if isinstance(value, Mapping):
+        return [t for item in value.values() for t in _tensors_in(item)]
+    return []
+
+
+def _check_grads(func: Callable[..., Any], name: str, args: tuple, kwargs: dict, grads: Sequence[str]) -> None:
+    """Call again on copies whose named tensors require gradients; every named input must get one."""
+    names = [n for n, _ in _argument_names(func, args, kwargs)]
+    positional = list(args)
+    keywords = dict(kwargs)
+    leaves: dict[str, Any] = {}
+    for i, value in enumerate(positional):
+        if i < len(names) and names[i] in grads:
+            positional[i] = leaves[names[i]] = _leaf(value)
+    for key in keywords:
+        if key in grads:
+            keywords[key] = leaves[key] = _leaf(keywords[key])
+    result = func(*positional, **keywords)
+    outputs = [t for t in _tensors_in(result) if t.is_floating_point()]
+    if not outputs or not any(t.requires_grad for t in outputs):
+        raise AssertionError(f"{name}'s result carries no gradient: it was computed without autograd "
+                             "(under torch.no_grad(), with .detach(), .item(), .numpy() or a new tensor "
+                             "built from numbers); training needs the gradient to reach the inputs")
+    total = None
+    for out in outputs:
+        if out.requires_grad:
+            weight = _weights_like(out)  # fixed, uneven weights: a sum of softmax outputs would be constant
+            term = (out * weight).sum()
+            total = term if total is None else total + term
+    modules = {n: v for n, v in leaves.items() if _is_torch_module(v)}
+    for module in modules.values():
+        module.zero_grad(set_to_none=True)
+    total.backward()
+    for arg, leaf in leaves.items():
+        if arg in modules:
+            dead = [p for p, param in leaf.named_parameters() if param.requires_grad and param.grad is None]
+            if dead:
+                raise AssertionError(f"no gradient reaches {arg}'s parameters {dead[:4]} through {name}: "
+                                     "the result must be computed from them with autograd")
+        elif getattr(leaf, "grad", None) is None or not bool(leaf.grad.abs().sum() > 0):
+            raise AssertionError(f"no gradient reaches {arg} through {name}'s result: compute it from "
+                                 f"{arg} with PyTorch operations (no torch.no_grad(), .detach(), .item() "
+                                 "or NumPy on the way)")
+
+
+def _leaf(value: Any) -> Any:
+    if _is_torch_module(value):
+        return copy.deepcopy(value)
+    return value.detach().clone().requires_grad_(True)
+
+
+def _weights_like(out: Any) -> Any:
+    flat = np.cos(np.arange(out.numel()) * 1.7 + 0.3) + 1.5  # positive, uneven, deterministic
+    import torch  # only reached with a PyTorch result
+
+    return torch.as_tensor(flat, dtype=out.dtype, device=out.device).reshape(out.shape)
+
+
+# ---- the wrapper -----------------------------------------------------------------------------
+
+
+def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any = None, fresh: bool = True,
+            changes: Sequence[str] = (), grads: Sequence[str] = ()) -> Callable[..., Any]:
+    """Wrap the student's ``func`` so that every call checks the exercise's contract.
+
+    Args:
+        func: the student's function.
+        name: how messages call it (default: its ``__name__``).
+        returns: the type of the result: a type (``int`` accepts NumPy integers, not floats or
+            bools), a :func:`tensor_spec` spec, a tuple of alternatives, a list of specs (a tuple of
+            results, item by item) or a dict of specs (a dict with these keys).
+        fresh: the result (or an item of a tuple result) must not be one of the arguments itself.
+        changes: the arguments the function is meant to change (a layer it loads weights into).
+        grads: the arguments (tensors or PyTorch modules) the gradient of the result must reach;
+            checked by a second call on copies that require gradients.
+    """
+    label = name or getattr(func, "__name__", "the function")
+    if not isinstance(label, str):
+        label = "the function"
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        named = _argument_names(func, args, kwargs)
+        before = [(arg, value, _snapshot(value)) for arg, value in named if arg not in changes]
+        try:
+            result = func(*args, **kwargs)
+        except AssertionError as err:  # the grader found an argument changed in the student's kernel
+            if type(err).__name__ == "StateError" and "its argument" in str(err):
+                message = str(err).replace("the call changed", f"{label} changed")
+                for i, (arg, _) in enumerate(named):
+                    message = message.replace(f"its argument {i + 1} ", f"its argument {arg} ")
+                raise AssertionError(message + " (compute new values instead of writing into the caller's)") from None
+            raise
+        for arg, value, snapshot in before:
+            if (why := _change(snapshot, value)) is not None:
+                raise AssertionError(f"{label} changed its argument {arg} in place ({why}): the caller's "
+                                     f"{arg} must stay as it was; compute new values instead of writing into it")
+        if result is None and returns is not None:
+            raise AssertionError(f"{label} returned None; did you forget a `return`?")
+        if fresh and result is not None:
+            items = result if isinstance(result, tuple) else (result,)
+            for arg, value in named:
+                if any(item is value for item in items) and not isinstance(value, (numbers.Number, str, bool)):
+                    raise AssertionError(f"{label} returned its argument {arg} itself: return a new "
+                                         f"{type(value).__name__}, so that changing the result cannot change "
+                                         "the caller's input")
+        if returns is not None and (why := _type_error(result, returns, f"{label}'s result")) is not None:
+            raise AssertionError(why)
+        if grads:
+            _check_grads(func, label, args, kwargs, grads)
+        return result
+
+    call.__name__ = f"checked_{label}"
+    call.__wrapped_exercise__ = func  # type: ignore[attr-defined]
+    return call
