@@ -12,7 +12,9 @@ see :mod:`course_grading.judge`). These tests demand that
 * every wrong answer fails a *visible* part (the student gets a hint before submitting,
   and cannot score full marks);
 * every correct variant passes every part, hidden tests included;
-* every borrowed ("forbidden") answer fails once the hidden tests run.
+* every borrowed ("forbidden") answer fails every part once the hidden tests run;
+* every exercise has at least :data:`MIN_INDEPENDENT_WRONG` wrong answers in the independent
+  bank (``tests/grading_bank/independent/``), written by someone who did not write its tests.
 
 One grading process (and one kernel) per chapter serves all of its tests.
 """
@@ -29,7 +31,8 @@ from grading_bank import CORRECT, FORBIDDEN, KINDS, WRONG
 
 pytestmark = pytest.mark.slow
 
-MIN_WRONG, MIN_CORRECT, MIN_FORBIDDEN_PER_CHAPTER = 3, 2, 3
+MIN_WRONG, MIN_CORRECT, MIN_FORBIDDEN_PER_CHAPTER = 8, 2, 3
+MIN_INDEPENDENT_WRONG = 5
 NOTEBOOKS = {nb.parent.name: nb for nb in harness.discover()}
 
 
@@ -174,6 +177,11 @@ def test_bank_matches_notebook(chapter):
         for v in variants:
             if v.kind == FORBIDDEN:
                 routes |= _routes_to_reference(v.code)
+    for gid in exercises:
+        mine = [v for v in module.INDEPENDENT.get(gid, []) if v.kind == WRONG]
+        if len(mine) < MIN_INDEPENDENT_WRONG:
+            problems.append(f"{gid}: {len(mine)} wrong answers in grading_bank/independent/, at least "
+                            f"{MIN_INDEPENDENT_WRONG} needed from someone who did not write its tests")
     total_forbidden = sum(v.kind == FORBIDDEN for gid in exercises for v in bank.get(gid, []))
     if total_forbidden < MIN_FORBIDDEN_PER_CHAPTER:
         problems.append(f"{total_forbidden} forbidden variants in the chapter, "
@@ -224,8 +232,9 @@ def test_correct_variant_passes_everything(chapter, gid, variant, runs):
 
 
 @pytest.mark.parametrize(("chapter", "gid", "variant"), _variant_params(FORBIDDEN))
-def test_borrowed_answer_fails_the_hidden_tests(chapter, gid, variant, runs):
+def test_borrowed_answer_fails_every_part(chapter, gid, variant, runs):
     result = _result(runs, chapter, gid, variant)
-    if not result.full_failures():
-        pytest.fail(f"the answer {variant.name!r}, which calls the course_utils reference, scores full marks "
-                    f"on {gid}:\n{_report(result, variant)}", pytrace=False)
+    kept = [k for k, p in result.parts.items() if p.full.ok]
+    if kept:
+        pytest.fail(f"the answer {variant.name!r}, which calls the course_utils reference, keeps the points of "
+                    f"{kept} on {gid}: every part must score zero\n{_report(result, variant)}", pytrace=False)

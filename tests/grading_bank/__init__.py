@@ -1,6 +1,7 @@
 """Answer banks: typical wrong answers and differently written correct ones, per exercise.
 
-One module per chapter, named after the chapter's folder: ``solutions/01-rnn-anatomy``
+One module per chapter, named after the chapter's folder (and one more in ``independent/``,
+written by someone who did not write the chapter's tests): ``solutions/01-rnn-anatomy``
 has ``ch01_rnn_anatomy``. A module defines
 
 * ``BANK``: exercise grade_id -> list of :class:`Variant`;
@@ -26,6 +27,7 @@ Kinds, and what ``test_grading_validity`` demands of them:
 from __future__ import annotations
 
 import importlib
+import types
 from dataclasses import dataclass
 
 WRONG, CORRECT, FORBIDDEN = "wrong", "correct", "forbidden"
@@ -64,12 +66,32 @@ def module_name(chapter: str) -> str:
     return "ch" + chapter.replace("-", "_").replace(".", "_")
 
 
-def load(chapter: str):
-    """The chapter's bank module, or None when there is none."""
-    name = f"{__name__}.{module_name(chapter)}"
+def _import(name: str):
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as err:
         if err.name == name:
             return None
         raise
+
+
+def load(chapter: str):
+    """The chapter's bank, or None when there is none.
+
+    Its ``BANK`` holds the variants of ``grading_bank.chNN_name`` and those of
+    ``grading_bank.independent.chNN_name`` (the answers written by someone who did not write
+    the chapter's tests), which are also its ``INDEPENDENT``; ``NO_FORBIDDEN`` comes from the
+    first.
+    """
+    module = _import(f"{__name__}.{module_name(chapter)}")
+    if module is None:
+        return None
+    extra = _import(f"{__name__}.independent.{module_name(chapter)}")
+    independent = dict(getattr(extra, "BANK", {}) or {})
+    bank = {gid: list(variants) for gid, variants in getattr(module, "BANK", {}).items()} \
+        if isinstance(getattr(module, "BANK", None), dict) else getattr(module, "BANK", None)
+    if isinstance(bank, dict):
+        for gid, variants in independent.items():
+            bank.setdefault(gid, []).extend(variants)
+    return types.SimpleNamespace(__name__=module.__name__, BANK=bank, INDEPENDENT=independent,
+                                 NO_FORBIDDEN=getattr(module, "NO_FORBIDDEN", {}))
