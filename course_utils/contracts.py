@@ -27,124 +27,14 @@ import copy
 import inspect
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from course_utils.checks import to_numpy
+from course_utils.contract_types import Tensor, dtype_name, library_of, tensor_spec, type_error
 
-__all__ = ["checked", "tensor", "Tensor"]
-
-
-@dataclass(frozen=True)
-class Tensor:
-    """A result spec: an array or tensor, of a library (``"torch"``, ``"numpy"``, ``"tf"`` or any), dtype and rank."""
-
-    library: str | None = None
-    dtype: str | None = None
-    ndim: int | None = None
-    shape: tuple[int | None, ...] | None = None
-
-    def describe(self) -> str:
-        """The spec in words, e.g. ``a torch tensor of dtype float32``."""
-        what = {"torch": "a PyTorch tensor", "numpy": "a NumPy array", "tf": "a TensorFlow tensor"}
-        text = what.get(self.library or "", "an array or tensor")
-        if self.dtype:
-            text += f" of dtype {self.dtype}"
-        if self.shape is not None:
-            text += f" of shape {_shape_words(self.shape)}"
-        elif self.ndim is not None:
-            text += f" with {self.ndim} dimensions"
-        return text
-
-
-def tensor_spec(library: str | None = None, *, dtype: str | None = None, ndim: int | None = None,
-           shape: Sequence[int | None] | None = None) -> Tensor:
-    """Spec for ``returns=``: ``tensor_spec("torch", dtype="float32", ndim=2)``; ``None`` means any."""
-    return Tensor(library, dtype, ndim, None if shape is None else tuple(shape))
-
-
-def _library(value: Any) -> str | None:
-    module = type(value).__module__.split(".")[0]
-    if module == "torch" and hasattr(value, "detach"):
-        return "torch"
-    if isinstance(value, np.ndarray):
-        return "numpy"
-    if module in ("tensorflow", "tf_keras", "keras") and hasattr(value, "numpy") and hasattr(value, "dtype"):
-        return "tf"
-    return None
-
-
-def dtype_name(value: Any) -> str:
-    """``float32`` for a NumPy, PyTorch or TensorFlow float32 value; the type's name for a plain value."""
-    dtype = getattr(value, "dtype", None)
-    if dtype is None:
-        return type(value).__name__
-    name = getattr(dtype, "name", None)  # NumPy and TensorFlow dtypes have one
-    return str(name if isinstance(name, str) else dtype).removeprefix("torch.")
-
-
-def _shape_words(shape: Sequence[int | None]) -> str:
-    return "(" + ", ".join("any" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _type_words(spec: Any) -> str:
-    if isinstance(spec, Tensor):
-        return spec.describe()
-    if isinstance(spec, tuple):
-        return " or ".join(_type_words(s) for s in spec)
-    return {int: "an int", float: "a float", bool: "a bool", str: "a str", list: "a list",
-            dict: "a dict", tuple: "a tuple"}.get(spec, f"a {getattr(spec, '__name__', spec)}")
-
-
-def _type_error(value: Any, spec: Any, where: str) -> str | None:
-    """Why ``value`` does not meet ``spec`` (see :func:`checked`), or None when it does."""
-    if isinstance(spec, Tensor):
-        library = _library(value)
-        if library is None or (spec.library and library != spec.library):
-            return f"{where} should be {spec.describe()}, got {type(value).__name__}"
-        if spec.dtype and dtype_name(value) != spec.dtype:
-            return f"{where} should have dtype {spec.dtype}, got {dtype_name(value)}"
-        shape = tuple(int(d) for d in value.shape)
-        if spec.ndim is not None and len(shape) != spec.ndim:
-            return f"{where} should have {spec.ndim} dimensions, got shape {shape}"
-        if spec.shape is not None and (len(shape) != len(spec.shape) or
-                                       any(e is not None and e != s for e, s in zip(spec.shape, shape))):
-            return f"{where} should have shape {_shape_words(spec.shape)}, got {shape}"
-        return None
-    if isinstance(spec, list):  # a tuple of results, item by item
-        if not isinstance(value, (tuple, list)) or len(value) != len(spec):
-            return f"{where} should be a tuple of {len(spec)} items, got {type(value).__name__}" + \
-                (f" of {len(value)}" if isinstance(value, (tuple, list)) else "")
-        for i, (item, item_spec) in enumerate(zip(value, spec)):
-            if (why := _type_error(item, item_spec, f"{where}[{i}]")) is not None:
-                return why
-        return None
-    if isinstance(spec, dict):  # a dict with at least these keys
-        if not isinstance(value, Mapping):
-            return f"{where} should be a dict, got {type(value).__name__}"
-        for key, item_spec in spec.items():
-            if key not in value:
-                return f"{where} should have the key {key!r}; it has {sorted(map(repr, value))[:8]}"
-            if (why := _type_error(value[key], item_spec, f"{where}[{key!r}]")) is not None:
-                return why
-        return None
-    specs = spec if isinstance(spec, tuple) else (spec,)
-    for one in specs:
-        if isinstance(one, Tensor):
-            if _type_error(value, one, where) is None:
-                return None
-        elif one is int:  # a count: Python or NumPy integers, not bool, not a float that is whole
-            if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
-                return None
-        elif one is float:
-            if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
-                return None
-        elif isinstance(value, one):
-            return None
-    shown = f"{type(value).__name__} {value!r}" if isinstance(value, (numbers.Number, str)) else type(value).__name__
-    return f"{where} should be {_type_words(spec)}, got {shown}"
+__all__ = ["Tensor", "checked", "dtype_name", "tensor_spec"]
 
 
 # ---- arguments before and after the call ------------------------------------------------------
@@ -169,9 +59,9 @@ def _snapshot(value: Any) -> Any:
         return [np.array(w, copy=True) for w in value.get_weights()]
     if type(value).__name__ in ("Generator", "RandomState"):  # drawing from a generator changes it: allowed
         return _SKIP
-    if _library(value) == "torch":
+    if library_of(value) == "torch":
         return value.detach().clone()
-    if _library(value) is not None:
+    if library_of(value) is not None:
         return np.array(to_numpy(value), copy=True)
     try:
         return copy.deepcopy(value)
@@ -203,7 +93,7 @@ def _change(before: Any, after: Any) -> str | None:
         if len(now) != len(before) or not all(_arrays_equal(o, n) for o, n in zip(before, now)):
             return "its weights changed"
         return None
-    if _library(after) is not None:
+    if library_of(after) is not None:
         if tuple(after.shape) != tuple(before.shape):
             return f"its shape changed from {tuple(before.shape)} to {tuple(after.shape)}"
         if dtype_name(after) != dtype_name(before):
@@ -247,7 +137,7 @@ def _argument_names(func: Callable[..., Any], args: tuple, kwargs: dict) -> list
 
 
 def _tensors_in(value: Any) -> list[Any]:
-    if _library(value) == "torch":
+    if library_of(value) == "torch":
         return [value]
     if isinstance(value, (tuple, list)):
         return [t for item in value for t in _tensors_in(item)]
@@ -356,7 +246,7 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
                     raise AssertionError(f"{label} returned its argument {arg} itself: return a new "
                                          f"{type(value).__name__}, so that changing the result cannot change "
                                          "the caller's input")
-        if returns is not None and (why := _type_error(result, returns, f"{label}'s result")) is not None:
+        if returns is not None and (why := type_error(result, returns, f"{label}'s result")) is not None:
             raise AssertionError(why)
         if grads:
             _check_grads(func, label, args, kwargs, grads)
