@@ -179,6 +179,18 @@ def test_an_answer_that_changes_its_inputs_fails_the_test(tmp_path):
     assert found["ex1-test"].startswith("StateError: (a hidden test)"), found
 
 
+def test_checked_names_the_argument_a_graded_call_changed(tmp_path):
+    """Through ``checked`` the same change is worded as in Validate: the function and the argument
+    by the name the student's signature gives it (the grader asks the kernel for the signature)."""
+    nb = notebook(double="if hasattr(x, 'shape'):\n        x[...] = 0\n    return 2 * x")
+    nb.cells[0].source += "\nfrom course_utils import checked"
+    nb.cells[2].source = ("checked(double, 'double')(np.arange(3.0))\n"
+                          "### BEGIN HIDDEN TESTS\nassert_own_code(double, 'double')\n### END HIDDEN TESTS")
+    found = errors(grade(nb, tmp_path)[0])
+    assert list(found) == ["ex1-test"], found
+    assert "double changed its argument x in place" in found["ex1-test"], found
+
+
 def test_no_user_namespace_inside_and_no_message_that_breaks_the_client(tmp_path):
     unshare = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
                "print('unshare', libc.unshare(0x10000000), ctypes.get_errno())")
