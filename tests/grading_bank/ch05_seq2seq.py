@@ -138,6 +138,8 @@ BANK = {
                 full[b, :len(ids) + 2] = [start_id] + list(ids) + [end_id]
             return full[:, :-1], full[:, 1:]
             """, "<start> sentence <end> sliced twice: Y_in keeps the <end> of every shorter sentence"),
+        wrong("float-from-zeros", _pair(fill="pad_id", dtype="np.float64"),
+              "np.zeros-style float64 arrays: ids must be int64"),
         correct("rows-then-array", """
             longest = max([len(sentence) for sentence in target_ids])
             rows_in, rows_out = [], []
@@ -211,6 +213,32 @@ BANK = {
             """).lstrip("\n"), "computed in NumPy and wrapped in torch.tensor: no gradient reaches the logits"),
         wrong("no-assert", PICKED + "real = (Y != pad_id).float()\nreturn -(picked * real).sum() / real.sum()",
               "no assert: logits (2, 4, 3) with Y (2, 3) pass silently through gather"),
+        wrong("padding-overwritten-in-place", ASSERT_LOGITS + textwrap.dedent("""
+            real = (Y != pad_id).float()  # (B, T)
+            Y[Y == pad_id] = 0  # a valid index for gather, written into the caller's Y
+            picked = F.log_softmax(logits, dim=-1).gather(-1, Y.unsqueeze(-1)).squeeze(-1)
+            return -(picked * real).sum() / real.sum()
+            """).lstrip("\n"), "the padded ids replaced by 0 in the caller's Y"),
+        wrong("log-of-softmax", ASSERT_LOGITS
+              + "p = F.softmax(logits, dim=-1).gather(-1, Y.unsqueeze(-1)).squeeze(-1)\n"
+                "real = (Y != pad_id).float()\nreturn -(torch.log(p) * real).sum() / real.sum()",
+              "torch.log of a softmax: a probability that underflows to 0 gives an infinite loss"),
+        wrong("mask-from-lengths", ASSERT_LOGITS + PICKED + textwrap.dedent("""
+            lengths = (Y != pad_id).sum(dim=1)  # (B,)
+            real = (torch.arange(Y.shape[1])[None, :] < lengths[:, None]).float()  # (B, T)
+            return -(picked * real).sum() / real.sum()
+            """).lstrip("\n"), "the first n positions of a row counted as real, n its number of real ids: "
+                                 "wrong when the padding id also occurs inside a row"),
+        wrong("assert-without-message",
+              "assert logits.dim() == 3 and tuple(logits.shape[:2]) == tuple(Y.shape)\n" + PICKED
+              + "real = (Y != pad_id).float()\nreturn -(picked * real).sum() / real.sum()",
+              "a bare assert: it does not say what shape was expected"),
+        wrong("under-no-grad", ASSERT_LOGITS + textwrap.dedent("""
+            with torch.no_grad():
+                picked = F.log_softmax(logits, dim=-1).gather(-1, Y.unsqueeze(-1)).squeeze(-1)
+                real = (Y != pad_id).float()
+                return -(picked * real).sum() / real.sum()
+            """).lstrip("\n"), "computed under torch.no_grad(): no gradient reaches the logits"),
         correct("cross-entropy-none-and-mask", """
             assert logits.ndim == 3 and logits.shape[0] == Y.shape[0] and logits.shape[1] == Y.shape[1], (
                 f"expected logits of shape ({Y.shape[0]}, {Y.shape[1]}, V), got {tuple(logits.shape)}")
@@ -238,6 +266,18 @@ BANK = {
             mask = (Y != pad_id).unsqueeze(-1).to(log_p.dtype)  # (B, T, 1)
             return -(log_p * one_hot * mask).sum() / mask.sum()
             """, "one-hot targets, torch.log_softmax, a float mask"),
+        correct("ignore-index", """
+            assert logits.dim() == 3 and logits.shape[:2] == Y.shape, (
+                f"logits should be (B, T, V) with (B, T) = {tuple(Y.shape)}, got {tuple(logits.shape)}")
+            return F.cross_entropy(logits.flatten(0, 1), Y.flatten(), ignore_index=pad_id)
+            """, "F.cross_entropy with ignore_index=pad_id: the same number, and the prompt allows it"),
+        correct("float64-mask", """
+            check_shape(logits, (Y.shape[0], Y.shape[1], None), "logits")
+            log_p = F.log_softmax(logits, dim=-1)  # (B, T, V)
+            real = (Y != pad_id).double()  # (B, T): a float64 mask makes a float64 loss
+            nll = -log_p.gather(2, torch.where(Y == pad_id, 0, Y)[..., None])[..., 0]
+            return (nll * real).sum() / real.sum()
+            """, "a float64 mask, so the loss comes back in float64 (the prompt names no dtype)"),
         forbidden("ctorch-call", "return ctorch.masked_cross_entropy(logits, Y, pad_id)",
                   "the course's reference through ctorch"),
         forbidden("ckeras-twin", """
@@ -301,6 +341,22 @@ BANK = {
         wrong("argmax-over-the-batch", _greedy(pick="tokens = to_numpy(log_probs).argmax(axis=0)"),
               "arg-max over the batch axis instead of the vocabulary"),
         wrong("one-step-short", _greedy(steps="max_len - 1"), "range(max_len - 1): one token too few"),
+        wrong("tokens-as-a-list", """
+            tokens = [start_id] * batch_size
+            outputs = [[] for _ in range(batch_size)]
+            done = [False] * batch_size
+            for _ in range(max_len):
+                log_probs, state = step(tokens, state)
+                tokens = [int(t) for t in to_numpy(log_probs).argmax(axis=-1)]
+                for b in range(batch_size):
+                    if not done[b] and tokens[b] == end_id:
+                        done[b] = True
+                    elif not done[b]:
+                        outputs[b].append(tokens[b])
+                if all(done):
+                    break
+            return outputs
+            """, "step gets a Python list, not the int array the docstring names"),
         correct("while-and-active-mask", """
             feed = np.array([start_id] * batch_size, dtype=np.int64)  # (B,)
             written = [[] for _ in range(batch_size)]
@@ -395,6 +451,42 @@ BANK = {
         wrong("last-step-score-returned", _beam(end="score, best = max(finished, key=lambda f: f[0])\n"
                                                     "return best, float(total.max())"),
               "returns the best extension's score of the last step, not the chosen hypothesis' score"),
+        wrong("never-pruned", _beam(pick=("flat = np.argsort(total, axis=None)[::-1]\n"
+                                          "rows, words = np.unravel_index(flat, total.shape)")),
+              "every extension kept: the beam is never cut to beam_width (exhaustive search)"),
+        wrong("per-row-top-k-never-cut", _beam(pick=(
+              "cands = [(r, w) for r in range(len(total)) for w in np.argsort(total[r])[::-1][:beam_width]]\n"
+              "rows, words = [r for r, _ in cands], [w for _, w in cands]")),
+              "each hypothesis keeps its beam_width best extensions: the beam grows to k * beam_width"),
+        wrong("score-a-tensor", """
+            hyps = [[]]
+            scores = torch.zeros(1, dtype=torch.float64)
+            last = torch.tensor([start_id])
+            ended = []
+            for _ in range(max_len):
+                lp, state = step(last.numpy(), state)
+                total = scores[:, None] + torch.as_tensor(to_numpy(lp), dtype=torch.float64)  # (k, V)
+                top = torch.topk(total.flatten(), min(beam_width, total.numel()))
+                rows, words = top.indices // total.shape[1], top.indices % total.shape[1]
+                is_end = words == end_id
+                ended += [(v, hyps[int(r)]) for v, r in zip(top.values[is_end], rows[is_end])]
+                if bool(is_end.all()):
+                    break
+                rows, words, scores = rows[~is_end], words[~is_end], top.values[~is_end]
+                hyps = [hyps[int(r)] + [int(w)] for r, w in zip(rows, words)]
+                last = words
+                state = tuple(s[rows.numpy()] for s in state)
+            else:
+                ended += list(zip(scores, hyps))
+            log_prob, tokens = max(ended, key=lambda e: float(e[0]))
+            return tokens, log_prob
+            """, "the log-probability returned as a 0-d tensor, not a float"),
+        wrong("state-of-the-best-row", _beam(reorder="state = tuple(s[np.zeros(len(rows), dtype=int)] for s in state)"),
+              "every new hypothesis gets the state row of the best one: right only while it is their parent"),
+        wrong("float32-scores", _beam(total="scores[:, None] + to_numpy(log_probs).astype(np.float32)"),
+              "the scores added in float32: the returned log-probability is off by about 1e-7"),
+        wrong("tokens-as-a-list", _beam(reorder="state = tuple(s[rows] for s in state)\ntokens = tokens.tolist()"),
+              "step gets a Python list of the last tokens, not the int array the prompt names"),
         correct("sorted-candidates", """
             beam = [(0.0, [])]  # open hypotheses: (total log-probability, tokens)
             done = []
@@ -512,6 +604,14 @@ BANK = {
               "the context sums the keys, not the values"),
         wrong("transpose-all-axes", _attention(scores="ops.matmul(queries, ops.transpose(keys))"),
               "ops.transpose(keys) without axes reverses all three, (h, T_x, B)"),
+        wrong("numpy-not-keras-ops", """
+            scores = np.matmul(queries, np.swapaxes(keys, 1, 2))  # (B, T_y, T_x)
+            if key_mask is not None:
+                scores = np.where(np.asarray(key_mask, dtype=bool)[:, None, :], scores, -1e9)
+            e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            weights = e / e.sum(axis=-1, keepdims=True)
+            return np.matmul(weights, values), weights
+            """, "written in NumPy, not keras.ops: NumPy arrays come back, and it runs on no backend"),
         correct("einsum-and-subtraction", """
             scores = ops.einsum("bqh,bkh->bqk", queries, keys)  # (B, T_y, T_x)
             if key_mask is not None:
