@@ -1,7 +1,7 @@
 """Result types for exercise contracts: what ``checked(..., returns=...)`` accepts and how it words a mismatch.
 
-A spec is a type (``int`` accepts NumPy integers but not bools or floats; ``float`` accepts
-any real number but bools), a :func:`tensor_spec`, a tuple of alternatives, a list of specs
+A spec is a type (``int`` is a Python int, not a bool or a NumPy integer; ``float`` is a
+Python or NumPy float, not an int), a :func:`tensor_spec`, a tuple of alternatives, a list of specs
 (a tuple of results, item by item) or a dict of specs (a dict with at least these keys).
 Framework-free: tensors are recognised by their module's name.
 """
@@ -117,13 +117,16 @@ def type_error(value: Any, spec: Any, where: str) -> str | None:
         if isinstance(one, Tensor):
             if type_error(value, one, where) is None:
                 return None
-        elif one is int:  # a count: Python or NumPy integers, not bool, not a float that is whole
-            if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        elif one is int:  # a count: a Python int, not a bool, a NumPy integer or a whole float
+            if isinstance(value, int) and not isinstance(value, bool):
                 return None
-        elif one is float:
-            if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        elif one is float:  # a Python float or a NumPy floating-point scalar, not an int or a bool
+            if isinstance(value, (float, np.floating)):
                 return None
         elif isinstance(value, one):
             return None
-    shown = f"{type(value).__name__} {value!r}" if isinstance(value, (numbers.Number, str)) else type(value).__name__
+    shown = f"{type(value).__name__} {value!r}" if isinstance(value, str) else \
+        f"{type(value).__name__} {value}" if isinstance(value, numbers.Number) else type(value).__name__
+    if isinstance(value, np.generic) and spec in (int, float):
+        shown += f" (a NumPy scalar: convert it with {spec.__name__}(...))"
     return f"{where} should be {_type_words(spec)}, got {shown}"

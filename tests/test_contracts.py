@@ -119,7 +119,11 @@ def test_result_types():
         checked(lambda: 3.0, "count", returns=int)()
     with pytest.raises(AssertionError, match=r"should be an int, got bool"):
         checked(lambda: True, "count", returns=int)()
-    checked(lambda: np.int64(3), "count", returns=int)()
+    with pytest.raises(AssertionError, match=r"got int64 3 \(a NumPy scalar: convert it with int\(...\)\)"):
+        checked(lambda: np.int64(3), "count", returns=int)()
+    checked(lambda: np.float32(0.5), "acc", returns=float)()
+    with pytest.raises(AssertionError, match=r"acc's result should be a float, got int 1"):
+        checked(lambda: 1, "acc", returns=float)()
     with pytest.raises(AssertionError, match=r"should have dtype float32, got float64"):
         checked(lambda: torch.zeros(2, dtype=torch.float64), "f", returns=tensor_spec(dtype="float32"))()
     with pytest.raises(AssertionError, match=r"should be a PyTorch tensor, got ndarray"):
