@@ -107,6 +107,13 @@ BANK = {
         wrong("ValueError-only-for-zero", _vocab(check=('if min_freq == 0:\n'
                                                         '    raise ValueError("min_freq must be at least 1")')),
               "min_freq == 0 raises, a negative min_freq keeps every token"),
+        wrong("sorts-each-token-list", _vocab(count="tally = Counter()\nfor tokens in token_lists:\n"
+                                                   "    tokens.sort()\n    tally.update(tokens)"),
+              "tokens.sort() on the caller's lists: right vocabulary, the reviews come back alphabetised"),
+        wrong("empties-the-token-lists", _vocab(count="tally = Counter()\nfor tokens in token_lists:\n"
+                                                     "    while tokens:\n        tally[tokens.pop()] += 1"),
+              "counts by popping the caller's lists: right vocabulary, the corpus comes back empty"),
+        wrong("returns-a-tuple", _vocab(ret="return (PAD, UNK, *kept)"), "a tuple instead of a list"),
         correct("counter-items-sorted", """
             from itertools import chain
 
@@ -137,6 +144,16 @@ BANK = {
             frequent.sort(key=lambda pair: (-pair[0], pair[1]))
             return [PAD, UNK, *(word for _, word in frequent)]
             """, "Counter.most_common, re-sorted so that ties are alphabetical"),
+        correct("sorted-copies-of-the-lists", """
+            if min_freq < 1:
+                raise ValueError("min_freq must be at least 1")
+            tally = Counter()
+            for tokens in token_lists:
+                for token in sorted(tokens):  # a sorted copy: the caller's list is left as it is
+                    tally[token] += 1
+            by_word = sorted(tally)  # alphabetical, then a stable sort by count
+            return [PAD, UNK] + sorted((w for w in by_word if tally[w] >= min_freq), key=lambda w: -tally[w])
+            """, "sorts copies of the token lists (sorted(), not .sort()); two sorts"),
         forbidden("cvocab-call", "return cvocab.build_vocab(token_lists, min_freq)",
                   "calls the reference through the set-up cell's alias cvocab"),
         forbidden("from-import-alias", """
@@ -168,6 +185,10 @@ BANK = {
             rows = np.eye(W.shape[0], dtype=np.float32)[X.cpu().numpy()]  # (B, T, V)
             return torch.tensor(rows @ W.detach().cpu().numpy(), dtype=W.dtype, device=W.device)
             """, "the product in NumPy: right values, the graph to W is cut"),
+        wrong("row-lookup", "return W[X.to(W.device)]",
+              "W[X]: the right rows by indexing, no one-hot product (the point of the exercise)"),
+        wrong("squeezed", _one_hot(ret="return (one_hot_rows @ W).squeeze()"),
+              ".squeeze(): a batch of one id loses its dimensions"),
         correct("eye-rows", """
             identity = torch.eye(W.shape[0], dtype=W.dtype, device=W.device)  # (V, V)
             return torch.matmul(identity[X.to(W.device)], W)
@@ -208,6 +229,19 @@ BANK = {
         wrong("KeyError-without-the-word", _nearest(check='if query not in words:\n'
                                                           '    raise KeyError("the query is not in the list")'),
               "the KeyError does not name the missing word"),
+        wrong("normalises-E-in-place", _nearest(unit="E /= np.linalg.norm(E, axis=1, keepdims=True)\nE_unit = E"),
+              "E /= norm: right neighbours, the caller's matrix comes back normalised"),
+        wrong("removes-the-query-from-words", """
+            if query not in words:
+                raise KeyError(f"{query!r} is not one of the words")
+            q = words.index(query)
+            words.remove(query)  # the caller's list loses the query
+            E_rest = np.delete(E, q, axis=0)  # (N - 1, d)
+            E_unit = E_rest / np.linalg.norm(E_rest, axis=1, keepdims=True)
+            similarity = E_unit @ (E[q] / np.linalg.norm(E[q]))
+            best = np.argsort(-similarity, kind="stable")[:k]
+            return [(words[i], float(similarity[i])) for i in best]
+            """, "words.remove(query): right neighbours, the caller's word list loses the query"),
         correct("dict-lookup-and-einsum-norms", """
             index = {word: i for i, word in enumerate(words)}
             q = index[query]  # a KeyError that names the word
@@ -237,6 +271,15 @@ BANK = {
             ranked = others[np.lexsort((others, -cos[others]))]
             return list(zip([words[i] for i in ranked[:k]], cos[ranked[:k]].tolist()))
             """, "the query removed by a mask; np.lexsort; zip of words and similarities"),
+        correct("list-pairs-and-float32", """
+            if query not in words:
+                raise KeyError(query)
+            q = words.index(query)
+            E_unit = E / np.linalg.norm(E, axis=1, keepdims=True)  # (N, d), a new array
+            cosines = E_unit @ E_unit[q]  # (N,), float32 like E
+            order = [i for i in np.argsort(-cosines, kind="stable") if i != q][:k]
+            return [[words[i], cosines[i]] for i in order]
+            """, "[word, similarity] lists with NumPy float32 similarities"),
         forbidden("vectors-call", "return vectors.nearest_neighbors(query, words, E, k)",
                   "calls the reference through the set-up cell's alias vectors"),
         forbidden("module-import-alias", """
@@ -266,6 +309,10 @@ BANK = {
         wrong("excludes-only-c", _analogy(leave_out="scores[row[c]] = -np.inf"), "only c is left out"),
         wrong("excludes-a-and-b", _analogy(leave_out="scores[row[a]] = scores[row[b]] = -np.inf"),
               "c is left in"),
+        wrong("excludes-b-and-c", _analogy(leave_out="scores[row[b]] = scores[row[c]] = -np.inf"),
+              "a is left in: it wins when b and c lie either side of it"),
+        wrong("normalises-E-in-place", _analogy(unit="E /= np.linalg.norm(E, axis=1, keepdims=True)\nE_unit = E"),
+              "E /= norm: the right word, the caller's matrix comes back normalised"),
         wrong("argmin", _analogy(pick="return words[int(np.argmin(scores))]"), "the least similar word"),
         wrong("returns-the-index", _analogy(pick="return int(np.argmax(scores))"), "the row, not the word"),
         wrong("calls-nearest_words", """
@@ -309,6 +356,14 @@ BANK = {
             scores = np.where(allowed, unit @ target, -np.inf)
             return str(words[scores.argmax()])
             """, "the target as a signed sum by einsum; a boolean mask and np.where"),
+        correct("numpy-array-of-words", """
+            vocabulary = np.asarray(words)  # (N,) of str
+            U = E / np.linalg.norm(E, axis=1, keepdims=True)  # (N, d)
+            pick = {w: np.flatnonzero(vocabulary == w)[0] for w in (a, b, c)}
+            scores = U @ (U[pick[b]] - U[pick[a]] + U[pick[c]])  # (N,)
+            scores[np.isin(vocabulary, [a, b, c])] = -np.inf
+            return vocabulary[np.argmax(scores)]  # a NumPy str, a subclass of str
+            """, "the words as a NumPy array; np.isin; the answer a NumPy str"),
         forbidden("vectors-analogy", "return vectors.analogy(a, b, c, words, E)[0][0]",
                   "calls the reference through the set-up cell's alias vectors"),
         forbidden("from-import-alias", """
@@ -362,6 +417,11 @@ BANK = {
               "rng.normal's float64 kept"),
         wrong("found-as-words", (_matrix(ret="return M, [t for t, f in zip(itos, found) if f]"), KERAS_OK),
               "found as the list of the words found, not a boolean array"),
+        wrong("found-as-ints", (_matrix().replace("found = np.zeros(len(itos), dtype=bool)",
+                                                  "found = np.zeros(len(itos), dtype=int)"), KERAS_OK),
+              "found as 0s and 1s (int64), not a boolean array"),
+        wrong("found-as-a-list-of-bools", (_matrix(ret="return M, found.tolist()"), KERAS_OK),
+              "found as a Python list of bools, not a boolean array"),
         wrong("looks-up-pad-and-unk", (_matrix(first="0"), KERAS_OK),
               "the loop starts at id 0: a pretrained '<pad>' or '<unk>' would replace their rows"),
         wrong("no-mask_zero", (MATRIX_OK, _keras(make="layer = layers.Embedding(V, d, trainable=trainable)")),
