@@ -13,7 +13,7 @@ The framework-free pieces are re-exported here, among them the exercise contract
 """
 
 from course_utils.checks import assert_close, assert_equal, assert_raises, check_shape
-from course_utils.contracts import checked, tensor_spec
+from course_utils.contracts import checked, list_of, tensor_spec
 from course_utils.data import DataFileError, data_path, load_text, sha256_of
 from course_utils.grading import assert_no_calls, assert_own_code, own_or_reference
 from course_utils.quiz import check_quiz
@@ -32,6 +32,7 @@ __all__ = [
     "check_shape",
     "checked",
     "data_path",
+    "list_of",
     "load_text",
     "make_lm_windows",
     "own_or_reference",

@@ -2,7 +2,8 @@
 
 A spec is a type (``int`` is a Python int, not a bool or a NumPy integer; ``float`` is a
 Python or NumPy float, not an int), a :func:`tensor_spec`, a tuple of alternatives, a list of specs
-(a tuple of results, item by item) or a dict of specs (a dict with at least these keys).
+(a tuple of results, item by item), a dict of specs (a dict with at least these keys) or a
+:func:`list_of` spec (a list of any length, every item checked).
 Framework-free: tensors are recognised by their module's name.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Tensor", "dtype_name", "library_of", "tensor_spec", "type_error"]
+__all__ = ["ListOf", "Tensor", "dtype_name", "library_of", "list_of", "tensor_spec", "type_error"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,18 @@ def tensor_spec(library: str | None = None, *, dtype: str | None = None, ndim: i
            shape: Sequence[int | None] | None = None) -> Tensor:
     """Spec for ``returns=``: ``tensor_spec("torch", dtype="float32", ndim=2)``; ``None`` means any."""
     return Tensor(library, dtype, ndim, None if shape is None else tuple(shape))
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A result spec: a list of any length whose every item meets ``item``."""
+
+    item: Any
+
+
+def list_of(item: Any) -> ListOf:
+    """Spec for ``returns=``: ``list_of([str, float])`` is a list of (str, float) pairs of any length."""
+    return ListOf(item)
 
 
 def library_of(value: Any) -> str | None:
@@ -94,6 +107,13 @@ def type_error(value: Any, spec: Any, where: str) -> str | None:
         if spec.shape is not None and (len(shape) != len(spec.shape) or
                                        any(e is not None and e != s for e, s in zip(spec.shape, shape))):
             return f"{where} should have shape {_shape_words(spec.shape)}, got {shape}"
+        return None
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            return f"{where} should be a list, got {type(value).__name__}"
+        for i, item in enumerate(value):
+            if (why := type_error(item, spec.item, f"{where}[{i}]")) is not None:
+                return why
         return None
     if isinstance(spec, list):  # a tuple of results, item by item
         if not isinstance(value, (tuple, list)) or len(value) != len(spec):

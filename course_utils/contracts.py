@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 
 from course_utils.checks import to_numpy
-from course_utils.contract_types import Tensor, dtype_name, library_of, tensor_spec, type_error
+from course_utils.contract_types import ListOf, Tensor, dtype_name, library_of, list_of, tensor_spec, type_error
 
-__all__ = ["Tensor", "checked", "dtype_name", "tensor_spec"]
+__all__ = ["ListOf", "Tensor", "checked", "dtype_name", "list_of", "tensor_spec"]
 
 
 # ---- arguments before and after the call ------------------------------------------------------
@@ -230,7 +230,8 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
             if type(err).__name__ == "StateError" and "its argument" in str(err):
                 message = str(err).replace("the call changed", f"{label} changed")
                 for i, (arg, _) in enumerate(named):
-                    message = message.replace(f"its argument {i + 1} ", f"its argument {arg} ")
+                    for after in (" ", "["):  # the argument itself, or an item of it (argument 1[0])
+                        message = message.replace(f"its argument {i + 1}{after}", f"its argument {arg}{after}")
                 raise AssertionError(message + " (compute new values instead of writing into the caller's)") from None
             raise
         for arg, value, snapshot in before:

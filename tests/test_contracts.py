@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from course_utils import checked, tensor_spec
+from course_utils import checked, list_of, tensor_spec
 from course_utils.contracts import dtype_name
 
 
@@ -135,6 +135,11 @@ def test_result_types():
                 returns=[tensor_spec(), tensor_spec(shape=(2, None))])()
     with pytest.raises(AssertionError, match=r"should have the key 'f1'"):
         checked(lambda: {"acc": 1.0}, "f", returns={"f1": float})()
+    checked(lambda: [("a", 0.5), ["b", np.float32(0.25)]], "f", returns=list_of([str, float]))()
+    with pytest.raises(AssertionError, match=r"f's result\[1\]\[1\] should be a float, got str"):
+        checked(lambda: [("a", 0.5), ("b", "0.25")], "f", returns=list_of([str, float]))()
+    with pytest.raises(AssertionError, match=r"f's result should be a list, got tuple"):
+        checked(lambda: (("a", 0.5),), "f", returns=list_of([str, float]))()
     with pytest.raises(AssertionError, match=r"returned None; did you forget a `return`"):
         checked(lambda: None, "f", returns=int)()
 
@@ -179,3 +184,14 @@ def test_stub_errors_pass_through_and_the_wrapper_keeps_the_function():
                                              (torch.zeros(1, dtype=torch.int64), "int64"), (3, "int")])
 def test_dtype_names(value, name):
     assert dtype_name(value) == name
+
+
+def test_the_graders_state_error_is_worded_with_the_argument_name():
+    class StateError(AssertionError):
+        """Stands for course_grading.remote.StateError, which the grader's proxy raises."""
+
+    def proxy(token_lists, min_freq=1):
+        raise StateError("the call changed its argument 1[0] in place")
+
+    with pytest.raises(AssertionError, match=r"build_vocab changed its argument token_lists\[0\] in place"):
+        checked(proxy, "build_vocab")([["b", "a"]])
