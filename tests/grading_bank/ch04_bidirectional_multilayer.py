@@ -65,6 +65,19 @@ BANK = {
               "by_layer = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])\n"
               "return torch.cat([by_layer[-1, k] for k in range(num_directions)], dim=-1)",
               "no assert: a wrong h_n fails inside view with a RuntimeError that names no expected shape"),
+        wrong("assert-without-message",
+              "num_directions = 2 if bidirectional else 1\n"
+              "assert h_n.shape[0] == num_layers * num_directions\n"
+              "by_layer = h_n.view(num_layers, num_directions, h_n.shape[1], h_n.shape[2])\n"
+              "return torch.cat([by_layer[-1, k] for k in range(num_directions)], dim=-1)",
+              "a bare assert: the failure does not say what shape was expected"),
+        wrong("squeezes-the-batch-axis",
+              CHECK_H_N + "return torch.cat(list(h_n[-num_directions:]), dim=-1).squeeze()",
+              ".squeeze(): a batch of one sentence (or h = 1) loses an axis"),
+        wrong("through-numpy",
+              CHECK_H_N + "last = h_n.detach().cpu().numpy()[-num_directions:]  # (D, B, h)\n"
+                          "return torch.from_numpy(np.concatenate(list(last), axis=-1)).to(h_n.device)",
+              "computed in NumPy: right values, but no gradient reaches h_n"),
         correct("last-rows-sliced", """
             directions = 2 if bidirectional else 1
             assert h_n.ndim == 3, f"h_n should have 3 axes, got shape {tuple(h_n.shape)}"
@@ -110,6 +123,31 @@ BANK = {
               "rows = torch.arange(output.shape[0], device=output.device)\n"
               "return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)",
               "no assert: an odd last axis is split silently"),
+        wrong("lengths-minus-one-in-place",
+              "assert output.dim() == 3 and output.shape[-1] % 2 == 0, 'output should be (B, T, 2h)'\n"
+              "h = output.shape[-1] // 2\n"
+              "lengths = torch.as_tensor(lengths)  # the caller's tensor, or its NumPy array's memory\n"
+              "lengths -= 1\n"
+              "rows = torch.arange(output.shape[0])\n"
+              "return torch.cat([output[rows, lengths.to(output.device), :h], output[:, 0, h:]], dim=1)",
+              "lengths -= 1 on the caller's lengths (a tensor, or an array torch.as_tensor shares)"),
+        wrong("writes-into-output",
+              CHECK_OUTPUT + "output[rows, last, h:] = output[:, 0, h:]  # both halves on one row\n"
+                             "return output[rows, last]",
+              "moves the backward half into the caller's output, then reads one row"),
+        wrong("no-three-axes-assert",
+              "assert output.shape[-1] % 2 == 0, 'the last axis of output should be even (2h)'\n"
+              "h = output.shape[-1] // 2\n"
+              "last = torch.as_tensor(lengths, device=output.device).long() - 1\n"
+              "rows = torch.arange(output.shape[0], device=output.device)\n"
+              "return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)",
+              "no check of the three axes: a (B, 2h) output fails with an IndexError"),
+        wrong("through-numpy",
+              CHECK_OUTPUT + "out = output.detach().cpu().numpy()\n"
+                             "idx = np.asarray(last.cpu())\n"
+                             "both = np.concatenate([out[np.arange(len(idx)), idx, :h], out[:, 0, h:]], axis=1)\n"
+                             "return torch.from_numpy(both).to(output.device)",
+              "computed in NumPy: right values, but no gradient reaches output"),
         correct("loop-over-rows", """
             assert output.ndim == 3 and output.shape[2] % 2 == 0, (
                 f"expected output (B, T, 2h), got {tuple(output.shape)}")
@@ -154,6 +192,8 @@ BANK = {
         wrong("bidirectional-ignored", _count(directions="directions = 1"), "the backward direction not counted"),
         wrong("no-ValueError", _count(checks='blocks = {"rnn": 1, "lstm": 4, "gru": 3}'),
               "an unknown cell raises KeyError, an unknown framework or num_layers=0 nothing"),
+        wrong("returns-a-float", _count().replace("return total", "return total * 1.0"),
+              "a float count (240.0), not an int"),
         correct("closed-form", """
             gates = {"rnn": 1, "lstm": 4, "gru": 3}.get(cell)
             if gates is None or framework not in {"torch", "keras"} or num_layers < 1:
@@ -215,6 +255,18 @@ BANK = {
               "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
               "return ((predicted == Y) & real).sum().item() / real.sum().item()",
               "padding only: ZeroDivisionError instead of ValueError"),
+        wrong("writes-into-predictions",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\nreal = Y != pad_id\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "predicted[~real] = Y[~real] + 1  # never right at the padding\n"
+              "return (predicted == Y).sum().item() / real.sum().item()",
+              "writes into the caller's predicted ids to make the padding wrong"),
+        wrong("marks-padding-in-Y",
+              "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\n"
+              "Y[Y == pad_id] = -100\nreal = Y != -100\n"
+              "if not real.any():\n    raise ValueError('padding only')\n"
+              "return ((predicted == Y) & real).sum().item() / real.sum().item()",
+              "rewrites the caller's Y with its own padding id"),
         correct("masked-select", """
             pred = Y_hat if Y_hat.ndim == 2 else torch.argmax(Y_hat, dim=2)
             keep = Y.ne(pad_id)
@@ -260,6 +312,32 @@ BANK = {
               "probabilities instead of logits"),
         wrong("always-bidirectional", _tagger(wrap="layers.Bidirectional(lstm)"),
               "bidirectional ignored: always two directions"),
+        wrong("one-lstm-for-every-layer",
+              "ids = keras.Input(shape=(None,), dtype='int32')\n"
+              "H = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)\n"
+              "lstm = layers.LSTM(num_hiddens, return_sequences=True)  # one layer object\n"
+              "for _ in range(num_layers):\n"
+              "    H = (layers.Bidirectional(lstm) if bidirectional else lstm)(H)\n"
+              "return keras.Model(ids, layers.Dense(num_tags)(H))\n",
+              "one LSTM object for every layer: forward only, the layers share their weights"),
+        wrong("one-bidirectional-for-every-layer",
+              "ids = keras.Input(shape=(None,), dtype='int32')\n"
+              "H = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)\n"
+              "lstm = layers.LSTM(num_hiddens, return_sequences=True)\n"
+              "recurrent = layers.Bidirectional(lstm) if bidirectional else lstm  # one layer object\n"
+              "for _ in range(num_layers):\n"
+              "    H = recurrent(H)\n"
+              "return keras.Model(ids, layers.Dense(num_tags)(H))\n",
+              "one (Bidirectional) layer object for every layer of the stack: shared weights"),
+        wrong("sequential-without-input", """
+            stack = [layers.Embedding(vocab_size, embed_dim, mask_zero=True)]
+            for _ in range(num_layers):
+                lstm = layers.LSTM(num_hiddens, return_sequences=True)
+                stack.append(layers.Bidirectional(lstm) if bidirectional else lstm)
+            return keras.Sequential(stack + [layers.Dense(num_tags)])
+            """, "no keras.Input: the model is not built (no weights, no count_params) until called"),
+        wrong("relu-output", _tagger(head="layers.Dense(num_tags, activation='relu')"),
+              "a ReLU on the scores: no negative logits"),
         correct("sequential", """
             stack = [keras.Input((None,), dtype="int32"),
                      layers.Embedding(input_dim=vocab_size, output_dim=embed_dim, mask_zero=True)]
@@ -281,6 +359,14 @@ BANK = {
             logits = keras.layers.Dense(num_tags, activation=None)(x)
             return keras.Model(inputs=inputs, outputs=logits)
             """, "a nested helper that makes each layer, keras.layers spelled out"),
+        correct("time-distributed-dense", """
+            ids = keras.Input(shape=(None,), dtype="int32")  # (B, T)
+            H = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)  # (B, T, d)
+            for _ in range(num_layers):
+                H = (layers.Bidirectional(layers.LSTM(num_hiddens, return_sequences=True)) if bidirectional
+                     else layers.LSTM(num_hiddens, return_sequences=True))(H)  # (B, T, D*h)
+            return keras.Model(ids, layers.TimeDistributed(layers.Dense(num_tags))(H))  # (B, T, q)
+            """, "TimeDistributed(Dense(...)): the classic Keras idiom, the same Dense at every step"),
         forbidden("ckeras-tagger", "return ckeras.sequence_tagger(vocab_size, num_tags, embed_dim, num_hiddens, "
                                    "num_layers, bidirectional)", "the course's reference"),
     ],
