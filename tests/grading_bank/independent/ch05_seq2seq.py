@@ -213,10 +213,6 @@ BANK = {
     ],
     # ------------------------------------------------------------------ Exercise 2
     "ex2-masked-loss": [
-        wrong("ind_ignore_index", _join(EX2_ASSERT, """
-            B, T, V = logits.shape
-            return F.cross_entropy(logits.reshape(B * T, V), Y.reshape(B * T), ignore_index=pad_id)
-            """), "uses ignore_index, which the prompt rules out (the exercise is the mask)"),
         wrong("ind_mean_over_all_positions", _join(EX2_ASSERT, """
             log_probs = F.log_softmax(logits, dim=-1)
             picked = log_probs.gather(-1, Y.clamp(min=0).unsqueeze(-1)).squeeze(-1)
@@ -294,6 +290,10 @@ BANK = {
             real = (Y != pad_id).float()
             return (per_token * real).sum() / real.sum()
             """), "reshape(B, V, T) instead of transpose(1, 2) to put the classes on axis 1: the scores are scrambled"),
+        correct("ind_ignore_index", _join(EX2_ASSERT, """
+            B, T, V = logits.shape
+            return F.cross_entropy(logits.reshape(B * T, V), Y.reshape(B * T), ignore_index=pad_id)
+            """), "F.cross_entropy with ignore_index, which the prompt allows (the same number)"),
         correct("ind_cross_entropy_none", _join(EX2_ASSERT, """
             real = Y.ne(pad_id)
             safe = torch.where(real, Y, torch.zeros_like(Y))

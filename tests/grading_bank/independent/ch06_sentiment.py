@@ -180,15 +180,15 @@ BANK = {
             picked = to_numpy(outputs)[np.arange(B), to_numpy(lengths) - 1]
             return torch.from_numpy(picked).to(outputs.device)
             """), "picked in NumPy: no gradient reaches outputs"),
-        wrong("ind_python_loop", _join(EX2_ASSERT, """
-            return torch.stack([outputs[b, int(lengths[b]) - 1] for b in range(B)])
-            """), "a Python loop over the batch, which the prompt rules out"),
         wrong("ind_under_no_grad", _join(EX2_ASSERT, """
             with torch.no_grad():
                 rows = torch.arange(B, device=outputs.device)
                 picked = outputs[rows, lengths.to(outputs.device) - 1]
             return picked
             """), "under torch.no_grad(): no gradient reaches outputs"),
+        correct("ind_python_loop", _join(EX2_ASSERT, """
+            return torch.stack([outputs[b, int(lengths[b]) - 1] for b in range(B)])
+            """), "a Python loop over the batch and torch.stack: not needed, but the prompt allows it"),
         correct("ind_take_along_dim", _join(EX2_ASSERT, """
             index = (lengths.to(device=outputs.device, dtype=torch.long) - 1).view(B, 1, 1)
             return torch.take_along_dim(outputs, index, dim=1).squeeze(1)  # (B, h)
@@ -344,12 +344,6 @@ BANK = {
             real = ops.expand_dims(ops.cast(mask, "bool"), axis=-1)
             return ops.min(ops.where(real, inputs, float("inf")), axis=1)
             """, "the minimum over the real steps"),
-        wrong("ind_tensorflow_ops", """
-            if mask is None:
-                return tf.reduce_max(inputs, axis=1)
-            real = tf.expand_dims(tf.cast(mask, tf.bool), -1)
-            return tf.reduce_max(tf.where(real, inputs, tf.fill(tf.shape(inputs), float("-inf"))), axis=1)
-            """, "TensorFlow operations instead of keras.ops: the layer runs on the TensorFlow backend only"),
         correct("ind_full_like_amax", """
             if mask is not None:
                 keep = ops.cast(ops.expand_dims(mask, -1), "bool")  # (B, T, 1)
