@@ -37,6 +37,24 @@ BANK = {
         wrong("sigmoid", "return torch.sigmoid(X_t @ W_xh + H_prev @ W_hh + b_h)", "sigmoid instead of tanh"),
         wrong("no-bias", "return torch.tanh(X_t @ W_xh + H_prev @ W_hh)", "b_h is forgotten"),
         wrong("relu", "return torch.relu(X_t @ W_xh + H_prev @ W_hh + b_h)", "ReLU instead of tanh"),
+        wrong("H_prev-overwritten", """
+            H_prev.copy_(torch.tanh(X_t @ W_xh + H_prev @ W_hh + b_h))
+            return H_prev
+            """, "right values, written into the caller's H_prev and returned"),
+        wrong("tanh-from-exp", """
+            E = torch.exp(2 * (X_t @ W_xh + H_prev @ W_hh + b_h))
+            return (E - 1) / (E + 1)
+            """, "tanh written with exp: inf / inf = nan for pre-activations near 100"),
+        wrong("float64-result", "return torch.tanh((X_t @ W_xh + H_prev @ W_hh + b_h).double())",
+              "right values, but float64 instead of the inputs' float32"),
+        wrong("through-numpy", """
+            A = X_t.cpu().numpy() @ W_xh.cpu().numpy() + H_prev.cpu().numpy() @ W_hh.cpu().numpy()
+            return torch.tensor(np.tanh(A + b_h.cpu().numpy()), device=X_t.device)
+            """, "right values computed in NumPy: no gradient reaches the inputs"),
+        wrong("under-no-grad", """
+            with torch.no_grad():
+                return torch.tanh(X_t @ W_xh + H_prev @ W_hh + b_h)
+            """, "right values computed under torch.no_grad(): nothing to train through"),
         correct("concatenated-weights", """
             XH = torch.cat([X_t, H_prev], dim=1)  # (B, d + h)
             W = torch.cat([W_xh, W_hh], dim=0)  # (d + h, h)
@@ -50,6 +68,11 @@ BANK = {
             pre = torch.einsum("bd,dh->bh", X_t, W_xh) + torch.einsum("bk,kh->bh", H_prev, W_hh)
             return (pre + b_h[None, :]).tanh()
             """, "einsum and the tensor method .tanh()"),
+        correct("F-linear-and-in-place-on-own-tensor", """
+            out = F.linear(X_t, W_xh.T, b_h)  # (B, h): X_t W_xh + b_h
+            out += H_prev @ W_hh
+            return out.tanh_()
+            """, "F.linear, then in-place operations on its own new tensor (not on an argument)"),
         forbidden("ctorch-call", "return ctorch.rnn_step(X_t, H_prev, W_xh, W_hh, b_h)",
                   "calls the reference through the set-up cell's alias ctorch"),
         forbidden("import-inside", """
@@ -128,6 +151,34 @@ BANK = {
             return torch.stack(outputs, dim=1), H
             """, "correct values, but calls rnn_step from Exercise 1, which the exercise forbids",
               prelude=OWN_RNN_STEP),
+        wrong("H0-updated-in-place", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H.copy_(torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h))
+                outputs.append(H.clone())
+            return torch.stack(outputs, dim=1), H.clone()
+            """, "right values, but H = H0 and H.copy_(...) write every state into the caller's H0"),
+        wrong("H0-slice-assigned", """
+            outputs = []
+            for t in range(X.shape[1]):
+                H0[:] = torch.tanh(X[:, t] @ W_xh + H0 @ W_hh + b_h)
+                outputs.append(H0.clone())
+            return torch.stack(outputs, dim=1), H0.clone()
+            """, "right values, but H0[:] = ... overwrites the caller's initial state"),
+        wrong("squeezed-outputs", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1).squeeze(), H
+            """, ".squeeze() drops the batch and time axes of one sequence of one step"),
+        wrong("detached-states", """
+            H, outputs = H0, []
+            for t in range(X.shape[1]):
+                H = torch.tanh(X[:, t] @ W_xh + H @ W_hh + b_h).detach()
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), H
+            """, "right values, but .detach() cuts backpropagation through time"),
         correct("preallocated", """
             B, T, _ = X.shape
             outputs = torch.empty(B, T, W_hh.shape[0], dtype=X.dtype, device=X.device)
@@ -206,6 +257,24 @@ BANK = {
         wrong("keras-wrong-order", (TORCH_LOAD, """
             layer.set_weights([np.asarray(W_hh), np.asarray(W_xh), np.asarray(b_h)])
             """), "set_weights in the wrong order (recurrent kernel first)"),
+        wrong("torch-halves-the-callers-b_h", ("""
+            b_h /= 2
+            with torch.no_grad():
+                layer.weight_ih_l0.copy_(W_xh.T)
+                layer.weight_hh_l0.copy_(W_hh.T)
+                layer.bias_ih_l0.copy_(b_h)
+                layer.bias_hh_l0.copy_(b_h)
+            """, KERAS_LOAD), "right layer, but b_h /= 2 halves the caller's bias"),
+        wrong("torch-frozen-parameters", ("""
+            layer.requires_grad_(False)
+            layer.weight_ih_l0.copy_(W_xh.T)
+            layer.weight_hh_l0.copy_(W_hh.T)
+            layer.bias_ih_l0.copy_(b_h)
+            layer.bias_hh_l0.zero_()
+            """, KERAS_LOAD), "turns gradients off to copy, and never back on: the layer cannot train"),
+        wrong("keras-recurrent-kernel-transposed", (TORCH_LOAD, """
+            layer.set_weights([np.asarray(W_xh), np.asarray(W_hh).T, np.asarray(b_h)])
+            """), "W_hh transposed for Keras, which stores the row form"),
         correct("torch-data-assignment", ("""
             layer.weight_ih_l0.data = W_xh.T.clone()
             layer.weight_hh_l0.data = W_hh.T.clone()
@@ -229,6 +298,16 @@ BANK = {
             layer.cell.recurrent_kernel.assign(W_hh)
             layer.cell.bias.assign(b_h)
             """), "load_state_dict for PyTorch; assigning the Keras cell's variables"),
+        correct("both-return-the-layer", ("""
+            with torch.no_grad():
+                for name, value in [("weight_ih_l0", W_xh.T), ("weight_hh_l0", W_hh.T),
+                                    ("bias_ih_l0", b_h), ("bias_hh_l0", torch.zeros_like(b_h))]:
+                    layer.state_dict()[name].copy_(value)
+            return layer
+            """, """
+            layer.set_weights([np.array(W_xh, copy=True), np.array(W_hh, copy=True), np.array(b_h, copy=True)])
+            return layer
+            """), "copies through state_dict() entries and returns the layer (allowed: nothing else is used)"),
         forbidden("reference-loaders", ("""
             ctorch.load_rnn_weights(layer, W_xh, W_hh, b_h)
             """, """
@@ -289,6 +368,29 @@ BANK = {
                 return weights + 2 * num_hiddens
             raise ValueError(f"unknown framework {framework!r}")
             """, "accepts 'Keras' and 'TORCH', which the exercise asks to reject"),
+        wrong("tensorflow-is-keras", """
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework in ("keras", "tensorflow"):
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "accepts 'tensorflow' (Keras' backend) as a framework name"),
+        wrong("unknown-name-counted-as-keras", """
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            return weights + num_hiddens
+            """, "every name but 'torch' is counted as Keras: no ValueError"),
+        wrong("empty-name-is-the-default", """
+            framework = framework or "keras"
+            weights = num_inputs * num_hiddens + num_hiddens * num_hiddens
+            if framework == "keras":
+                return weights + num_hiddens
+            if framework == "torch":
+                return weights + 2 * num_hiddens
+            raise ValueError(f"unknown framework {framework!r}")
+            """, "an empty framework name silently becomes 'keras'"),
         correct("bias-table", """
             biases = {"keras": 1, "torch": 2}.get(framework)
             if biases is None:
@@ -313,6 +415,14 @@ BANK = {
                 total += num_hiddens
             return total
             """, "validates first, then adds PyTorch's second bias"),
+        correct("count-the-shapes", """
+            shapes = [(num_inputs, num_hiddens), (num_hiddens, num_hiddens), (num_hiddens,)]
+            if framework == "torch":
+                shapes.append((num_hiddens,))
+            elif framework != "keras":
+                raise ValueError(f"framework must be 'keras' or 'torch', got {framework!r}")
+            return int(sum(np.prod(shape) for shape in shapes))
+            """, "counts the weights' shapes with NumPy, then converts to int"),
     ],
     # ------------------------------------------------------------------ Exercise 5
     "ex5-clip-grad-norm": [
@@ -347,6 +457,24 @@ BANK = {
             scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
             return [g * scale for g in grads], total_norm
             """, "adds the per-tensor norms instead of taking the global norm"),
+        wrong("norm-as-a-float", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            return [g * scale for g in grads], total_norm.item()
+            """, "the norm comes back as a Python float, not as a tensor"),
+        wrong("returns-grads-under-threshold", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            if total_norm <= max_norm:
+                return grads, total_norm
+            return [g * (max_norm / (total_norm + 1e-6)) for g in grads], total_norm
+            """, "under the threshold, the caller's own list comes back instead of a new one"),
+        wrong("rebinds-the-callers-items", """
+            total_norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            for i in range(len(grads)):
+                grads[i] = grads[i] * scale
+            return list(grads), total_norm
+            """, "new tensors, but written into the caller's list"),
         correct("concatenated", """
             flat = torch.cat([g.reshape(-1) for g in grads])
             total_norm = torch.linalg.vector_norm(flat)
@@ -366,6 +494,14 @@ BANK = {
             scale = torch.minimum(torch.ones_like(total_norm), max_norm / (total_norm + 1e-6))
             return [torch.mul(g, scale) for g in grads], total_norm
             """, "torch.minimum against ones"),
+        correct("in-place-on-own-copies", """
+            clipped = [g.detach().clone() for g in grads]
+            total_norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(c) for c in clipped]))
+            scale = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+            for c in clipped:
+                c.mul_(scale)
+            return clipped, total_norm
+            """, "copies first, then scales its own copies in place (the inputs are untouched)"),
         forbidden("ctorch-call", "return ctorch.clip_grad_norm(grads, max_norm)", "the reference through ctorch"),
         forbidden("from-import", """
             from course_utils.torch import clip_grad_norm as reference_clip
@@ -421,6 +557,18 @@ BANK = {
             p = np.exp(z - z.max())
             return p / p.sum(axis=-1, keepdims=True)
             """, "subtracts the maximum of the whole array: a row far below it underflows to 0 / 0"),
+        wrong("max-before-temperature", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            logits = np.asarray(logits, dtype=np.float64)
+            p = np.exp(logits / temperature - logits.max(axis=-1, keepdims=True))
+            return p / p.sum(axis=-1, keepdims=True)
+            """, "subtracts the maximum of the logits, not of logits / tau: overflows at tau < 1"),
+        wrong("returns-torch-tensor", """
+            if temperature <= 0:
+                raise ValueError("temperature must be positive")
+            return torch.softmax(torch.as_tensor(np.asarray(logits, dtype=np.float64)) / temperature, dim=-1)
+            """, "right values, but a PyTorch tensor instead of a NumPy array"),
         correct("logsumexp", """
             if not temperature > 0:
                 raise ValueError(f"temperature must be > 0, got {temperature}")
@@ -555,6 +703,72 @@ BANK = {
                     logits, H = model(last, H)
             return prefix + vocab.decode(ids)
             """, "the prefix's last character is fed back instead of the sampled one"),
+        wrong("samples-before-the-loop", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            with torch.no_grad():
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                z = logits[0, -1].double().cpu().numpy() / temperature
+                p = np.exp(z - z.max())
+                ids = [int(rng.choice(len(p), p=p / p.sum()))]
+                for _ in range(num_chars - 1):
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    ids.append(int(rng.choice(len(p), p=p / p.sum())))
+            return prefix + vocab.decode(ids)
+            """, "one draw before a num_chars - 1 loop: num_chars=0 still gives one character"),
+        wrong("prefix-end-not-read", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = vocab.encode(prefix).tolist()
+            new = []
+            with torch.no_grad():
+                H = None
+                if len(ids) > 1:
+                    _, H = model(torch.tensor([ids[:-1]], device=device))
+                for _ in range(num_chars):
+                    logits, H = model(torch.tensor([[(ids + new)[-2 if new else -1]]], device=device), H)
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    new.append(int(rng.choice(len(p), p=p / p.sum())))
+            return prefix + vocab.decode(new)
+            """, "feeds the character before the last one after the first draw: off by one in what is read"),
+        wrong("state-size-hard-coded", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                H = torch.zeros(1, 1, 16, device=device)  # the size of the model tried first
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None], H)
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "a zero state of a hard-coded size instead of None: works for 16 hidden units only"),
+        wrong("temperature-folded-into-weights", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = []
+            with torch.no_grad():
+                model.head.weight /= temperature
+                model.head.bias /= temperature
+                logits, H = model(torch.as_tensor(vocab.encode(prefix), device=device)[None])
+                for _ in range(num_chars):
+                    z = logits[0, -1].double().cpu().numpy()
+                    p = np.exp(z - z.max())
+                    p /= p.sum()
+                    ids.append(int(rng.choice(len(p), p=p)))
+                    logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
+            return prefix + vocab.decode(ids)
+            """, "divides the caller's output layer by the temperature: right once, the model changed"),
         correct("rerun-whole-text", """
             device = next(model.parameters()).device
             rng = np.random.default_rng(seed)
@@ -585,6 +799,23 @@ BANK = {
                     X = torch.full((1, 1), next_id, dtype=torch.long, device=device)
             return out
             """, "torch.softmax in float64, then NumPy; a string built as it goes"),
+        correct("prefix-then-last-character", """
+            device = next(model.parameters()).device
+            rng = np.random.default_rng(seed)
+            model.eval()
+            ids = torch.as_tensor(vocab.encode(prefix), device=device)[None]  # (1, T)
+            new_ids = []
+            with torch.no_grad():
+                H = model(ids[:, :-1])[1] if ids.shape[1] > 1 else None
+                x = ids[:, -1:]  # (1, 1)
+                for _ in range(num_chars):
+                    logits, H = model(x, H)
+                    z = logits[0, -1].double().cpu().numpy() / temperature
+                    p = np.exp(z - np.max(z))
+                    new_ids.append(int(rng.choice(len(p), p=p / p.sum())))
+                    x = torch.tensor([[new_ids[-1]]], device=device)
+            return prefix + "".join(vocab.decode(new_ids))
+            """, "reads all of the prefix but its last character, then one character per step"),
         forbidden("ctorch-generate", """
             return ctorch.generate(model, vocab, prefix, num_chars, temperature=temperature, seed=seed)
             """, "calls the reference generator through ctorch"),
