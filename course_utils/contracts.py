@@ -27,6 +27,7 @@ import copy
 import inspect
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,9 +49,25 @@ def _is_keras_layer(value: Any) -> bool:
     return any(c.__name__ == "Layer" and c.__module__.startswith("keras") for c in type(value).__mro__)
 
 
-def _snapshot(value: Any) -> Any:
+@dataclass(frozen=True)
+class _Items:
+    """Snapshot of a list, tuple or dict: its items' snapshots (``keys`` None for a sequence)."""
+
+    kind: type
+    items: list
+    keys: list | None = None
+
+
+@dataclass(frozen=True)
+class _Attributes:
+    """Snapshot of an object that compares by identity (a vocabulary, a config): its attributes."""
+
+    items: _Items
+
+
+def _snapshot(value: Any, depth: int = 0) -> Any:
     """A copy of what ``value`` holds, to compare after the call; ``_SKIP`` for what cannot change or be copied."""
-    if value is None or isinstance(value, (str, bytes, numbers.Number, bool)) or callable(value) and \
+    if depth > 6 or value is None or isinstance(value, (str, bytes, numbers.Number, bool)) or callable(value) and \
             not (_is_torch_module(value) or _is_keras_layer(value)):
         return _SKIP
     if _is_torch_module(value):
@@ -63,6 +80,13 @@ def _snapshot(value: Any) -> Any:
         return value.detach().clone()
     if library_of(value) is not None:
         return np.array(to_numpy(value), copy=True)
+    if isinstance(value, (list, tuple)):
+        return _Items(type(value), [_snapshot(v, depth + 1) if not _plain(v) else v for v in value])
+    if isinstance(value, Mapping):
+        keys = list(value)
+        return _Items(dict, [_snapshot(value[k], depth + 1) if not _plain(value[k]) else value[k] for k in keys], keys)
+    if type(value).__eq__ is object.__eq__ and hasattr(value, "__dict__"):  # compares by identity
+        return _Attributes(_snapshot(dict(vars(value)), depth + 1))
     try:
         return copy.deepcopy(value)
     except Exception:  # noqa: BLE001 - an object that cannot be copied is not checked
@@ -72,16 +96,46 @@ def _snapshot(value: Any) -> Any:
 _SKIP = object()
 
 
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, (str, bytes, numbers.Number, bool))
+
+
 def _arrays_equal(a: Any, b: Any) -> bool:
     x, y = to_numpy(a), to_numpy(b)
     return x.shape == y.shape and x.dtype == y.dtype and \
         bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
 
 
+def _items_change(before: _Items, after: Any) -> str | None:
+    if before.keys is not None:
+        if not isinstance(after, Mapping) or set(after) != set(before.keys):
+            return "its keys changed"
+        pairs = [(repr(k), old, after[k]) for k, old in zip(before.keys, before.items)]
+    else:
+        if not isinstance(after, (list, tuple)):
+            return f"it is now a {type(after).__name__}"
+        if len(after) != len(before.items):
+            return f"it had {len(before.items)} items and now has {len(after)}"
+        pairs = [(str(i), old, new) for i, (old, new) in enumerate(zip(before.items, after))]
+    for label, old, new in pairs:
+        why = (None if type(old) is type(new) and old == new else "it changed") if _plain(old) else _change(old, new)
+        if why is not None:
+            plain = before.keys is None and all(_plain(v) for v in before.items) and all(_plain(v) for v in after)
+            if plain and sorted(map(repr, after)) == sorted(map(repr, before.items)):
+                return "its items changed order"
+            return f"item {label}: {why}"
+    return None
+
+
 def _change(before: Any, after: Any) -> str | None:
     """How ``after`` differs from the snapshot ``before``, in a few words; None when it does not."""
     if before is _SKIP:
         return None
+    if isinstance(before, _Items):
+        return _items_change(before, after)
+    if isinstance(before, _Attributes):
+        why = _items_change(before.items, dict(vars(after))) if hasattr(after, "__dict__") else None
+        return None if why is None else why.replace("item ", "attribute ", 1).replace("its keys", "its attributes")
     if _is_torch_module(after):
         now = after.state_dict()
         for key, old in before.items():
@@ -102,23 +156,6 @@ def _change(before: Any, after: Any) -> str | None:
             diff = to_numpy(after).astype(np.float64) != to_numpy(before).astype(np.float64)
             where = tuple(int(i) for i in np.argwhere(diff)[0]) if diff.ndim and diff.any() else ()
             return f"its values changed (first at index {where})"
-        return None
-    if isinstance(after, list) and isinstance(before, list):
-        if len(after) != len(before):
-            return f"it had {len(before)} items and now has {len(after)}"
-        if sorted(map(repr, after)) == sorted(map(repr, before)) and after != before:
-            return "its items changed order"
-    if isinstance(after, Mapping) and isinstance(before, Mapping):
-        if set(after) != set(before):
-            return "its keys changed"
-        for key, old in before.items():
-            if (why := _change(old, after[key])) is not None:
-                return f"item {key!r}: {why}"
-        return None
-    if isinstance(after, (list, tuple)) and isinstance(before, (list, tuple)) and len(after) == len(before):
-        for i, (old, new) in enumerate(zip(before, after)):
-            if (why := _change(_SKIP if old is _SKIP else old, new)) is not None:
-                return f"item {i}: {why}"
         return None
     try:
         same = bool(before == after)

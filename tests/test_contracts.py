@@ -195,3 +195,32 @@ def test_the_graders_state_error_is_worded_with_the_argument_name():
 
     with pytest.raises(AssertionError, match=r"build_vocab changed its argument token_lists\[0\] in place"):
         checked(proxy, "build_vocab")([["b", "a"]])
+
+
+def test_lists_of_tensors_and_objects_that_compare_by_identity():
+    def clip(grads):
+        return [g * 0.5 for g in grads]
+
+    grads = [torch.ones(2, 2), torch.ones(3)]
+    checked(clip)(grads)  # a list of tensors: compared item by item, not with ==
+
+    def clip_in_place(grads):
+        for g in grads:
+            g.mul_(0.5)
+        return [g.clone() for g in grads]
+
+    with pytest.raises(AssertionError, match=r"argument grads in place \(item 0: its values changed"):
+        checked(clip_in_place)([torch.ones(2, 2), torch.ones(3)])
+
+    class Vocab:  # no __eq__: a deep copy is never == the original
+        def __init__(self):
+            self.itos = ["<pad>", "a"]
+
+    checked(lambda vocab: len(vocab.itos), "size")(Vocab())
+
+    def grows(vocab):
+        vocab.itos.append("b")
+        return 3
+
+    with pytest.raises(AssertionError, match=r"argument vocab in place \(attribute 'itos': it had 2 items"):
+        checked(grows)(Vocab())
