@@ -246,10 +246,11 @@ BANK = {
             layer.set_weights([W_xh, W_hh.T, b_h])
             """), "transposes W_hh only (the PyTorch habit carried over)"),
         correct("ind_bias_split_and_assign", ("""
+            params = dict(layer.named_parameters())
             with torch.no_grad():
                 for name, value in (("weight_ih_l0", W_xh.T), ("weight_hh_l0", W_hh.T),
                                     ("bias_ih_l0", 0.25 * b_h), ("bias_hh_l0", 0.75 * b_h)):
-                    getattr(layer, name).copy_(value)
+                    params[name].copy_(value)
             """, """
             layer.cell.kernel.assign(W_xh)
             layer.cell.recurrent_kernel.assign(W_hh)
