@@ -232,6 +232,11 @@ class KernelLink:
         for key, value in kwargs.items():
             if isinstance(states, dict):
                 apply_state(value, states.get(key), self, f"its argument {key}")
+        shared = reply.get("shared")
+        if isinstance(shared, list) and shared:
+            names = [str(n)[:100] for n in shared[:4]]
+            raise StateError(f"the call left the parameters {names} of a layer sharing memory with another "
+                             "argument: copy the values into the layer's own parameters")
         decode = Decoder(self, arguments=arguments, collect_graph=graph)
         result = decode(reply.get("result"))
         if graph and decode.graph_outputs and reply.get("graph") is not None:

@@ -248,7 +248,8 @@ class Server:
         encode = self.encoder(identity, extra)
         reply = {"result": encode(result),
                  "args": [self.state(a) for a in args],
-                 "kwargs": {k: self.state(v) for k, v in kwargs.items()}}
+                 "kwargs": {k: self.state(v) for k, v in kwargs.items()},
+                 "shared": _shared_parameters([*args, *kwargs.values()])}
         if outputs:
             number = self.keep(None)
             self.graphs[number] = (leaves, outputs)
@@ -306,6 +307,29 @@ class Server:
                                     allow_unused=True, retain_graph=True)
         encode = self.encoder()
         return [None if g is None else encode(g.detach()) for g in found]
+
+
+def _shared_parameters(values: list) -> list:
+    """Parameters of a PyTorch module argument that share memory with another argument's tensors.
+
+    The grader copies a module's new state by value, so a layer whose parameters were made
+    views of the caller's tensors (``nn.Parameter(W.T)``) would look right there while
+    training it would change the caller's tensors: the grader fails such a call instead.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return []
+    storages = set()
+    for value in values:
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, torch.Tensor) and item.numel():
+                storages.add(item.untyped_storage().data_ptr())
+    found = []
+    for value in values:
+        if isinstance(value, torch.nn.Module):
+            found += [name for name, p in value.named_parameters()
+                      if p.numel() and p.untyped_storage().data_ptr() in storages]
+    return found[:16]
 
 
 def _index(value: Any, path: list, table: dict[int, list], depth: int = 0) -> None:
