@@ -568,12 +568,14 @@ def _grade(job: dict, kernel: _Kernel, judge, setup: str, timeout: int) -> dict:
 
 def as_demanded(kind: str, result: VariantResult) -> bool:
     """Whether a variant is graded as its kind demands (instructor and correct: every part
-    passes; wrong: a visible part fails; forbidden: a part fails once the hidden tests run)."""
+    passes; wrong: a visible part fails, and so a part of the grade; forbidden: every part
+    fails once the hidden tests run)."""
     visible = all(p.visible.ok for p in result.parts.values())
     full = all(p.full.ok for p in result.parts.values())
     if not result.answer.ok:
         return False
-    return {"wrong": not visible, "forbidden": not full}.get(kind, visible and full)
+    none = not any(p.full.ok for p in result.parts.values())
+    return {"wrong": not visible and not full, "forbidden": none}.get(kind, visible and full)
 
 
 def report(chapters: list[str]) -> int:
