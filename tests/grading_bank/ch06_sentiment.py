@@ -63,6 +63,8 @@ BANK = {
         wrong("accuracy-in-percent",
               _baseline(score="100.0 * np.mean(pipeline.predict(valid_texts) == np.asarray(valid_labels))"),
               "scores in percent instead of a share"),
+        wrong("swapped-result", _baseline().replace("return best, scores", "return scores, best"),
+              "returns (scores, best): the prompt's order is (best, scores)"),
         correct("score-and-argmax", """
             fitted = []
             for C in C_values:
@@ -107,6 +109,17 @@ BANK = {
         wrong("no-length-check", "return outputs[torch.arange(B), (lengths - 1).clamp(0, T - 1)]",
               "no assertion: lengths out of range are clamped silently"),
         wrong("first-step", CHECK_LENGTHS + "return outputs[:, 0]", "the first step"),
+        wrong("lengths-decremented-in-place",
+              CHECK_LENGTHS + "lengths -= 1  # the caller's lengths\nreturn outputs[torch.arange(B), lengths]\n",
+              "lengths -= 1 changes the caller's tensor: the right rows, but the caller's lengths are gone"),
+        wrong("through-numpy",
+              CHECK_LENGTHS + "picked = outputs.detach().cpu().numpy()[np.arange(B), lengths.cpu().numpy() - 1]\n"
+                              "return torch.as_tensor(picked, device=outputs.device)\n",
+              "the right values through NumPy: no gradient reaches outputs, so the RNN under it cannot train"),
+        correct("loop-over-batch", """
+            assert all(1 <= int(n) <= T for n in lengths), f"lengths should be in [1, {T}]"
+            return torch.stack([outputs[b, int(lengths[b]) - 1] for b in range(B)])  # (B, h)
+            """, "a Python loop over the batch and torch.stack"),
         correct("gather", """
             if lengths.min() < 1 or lengths.max() > T:
                 raise AssertionError(f"lengths must be in [1, {T}]")
@@ -160,6 +173,33 @@ BANK = {
                 return (outputs * real[:, :, None]).sum(dim=1) / lengths[:, None]
             return outputs.masked_fill(~real[:, :, None], float("-inf")).max(dim=1).values
             """, "any mode but 'mean' gives the max: no ValueError"),
+        wrong("masked-fill-in-place", """
+            if mode not in ("mean", "max"):
+                raise ValueError(f"mode should be 'mean' or 'max', got {mode!r}")
+            real = torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
+            if mode == "mean":
+                outputs.masked_fill_(~real[:, :, None], 0.0)  # the caller's outputs
+                return outputs.sum(dim=1) / lengths[:, None]
+            return outputs.masked_fill_(~real[:, :, None], float("-inf")).max(dim=1).values
+            """, "masked_fill_ writes the padding of the caller's outputs: right values, outputs changed"),
+        wrong("calls-last-real-step", """
+            if mode not in ("mean", "max"):
+                raise ValueError(f"mode should be 'mean' or 'max', got {mode!r}")
+            real = torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
+            if mode == "mean":
+                return last_real_step(outputs.cumsum(dim=1), lengths) / lengths[:, None]
+            return outputs.masked_fill(~real[:, :, None], float("-inf")).max(dim=1).values
+            """, "the mean through Exercise 2's function, which the prompt forbids",
+              prelude="""
+            def last_real_step(outputs, lengths):
+                return outputs[torch.arange(outputs.shape[0]), lengths - 1]
+            """),
+        correct("loop-over-batch", """
+            if mode not in ("mean", "max"):
+                raise ValueError(f"mode should be 'mean' or 'max', got {mode!r}")
+            pool = torch.mean if mode == "mean" else torch.amax
+            return torch.stack([pool(outputs[b, : int(lengths[b])], dim=0) for b in range(B)])
+            """, "a Python loop over the batch on each sentence's real steps"),
         correct("where-and-amax", """
             if mode != "mean" and mode != "max":
                 raise ValueError("mode must be 'mean' or 'max'")
@@ -172,7 +212,7 @@ BANK = {
             """, "torch.where, amax and the mask's count"),
         correct("cumsum-trick", """
             if mode not in {"mean", "max"}:
-                raise ValueError(f"unknown mode {mode}")
+                raise ValueError(f"unknown mode {mode}: use 'mean' or 'max'")
             lengths = lengths.to(outputs.device)
             real = torch.arange(T, device=outputs.device)[None] < lengths[:, None]  # (B, T)
             if mode == "mean":
@@ -208,6 +248,12 @@ BANK = {
             real = ops.expand_dims(ops.cast(mask, "bool"), axis=-1)
             return ops.max(ops.where(real, inputs, float("-inf")), axis=-1)
             """, "max over the units instead of the steps: (B, T)"),
+        wrong("keeps-time-axis", """
+            if mask is None:
+                return ops.max(inputs, axis=1, keepdims=True)
+            real = ops.expand_dims(ops.cast(mask, "bool"), axis=-1)
+            return ops.max(ops.where(real, inputs, float("-inf")), axis=1, keepdims=True)
+            """, "keepdims=True: (B, 1, h) instead of (B, h)"),
         correct("large-negative", """
             if mask is not None:
                 keep = ops.cast(ops.expand_dims(mask, 2), inputs.dtype)  # (B, T, 1)
@@ -252,6 +298,43 @@ BANK = {
         wrong("permutation", (F1_RIGHT, _bootstrap(
             draw="idx = np.stack([rng.permutation(n) for _ in range(n_boot)])")),
               "resamples without replacement: every 'resample' is the whole test set"),
+        wrong("nan-without-predicted-positives", ('''
+            tp = np.sum((y_pred == 1) & (y_true == 1))
+            fp = np.sum((y_pred == 1) & (y_true == 0))
+            fn = np.sum((y_pred == 0) & (y_true == 1))
+            if tp + fp + fn == 0:
+                return 0.0
+            precision, recall = tp / (tp + fp), tp / (tp + fn)
+            return float(2 * precision * recall / (precision + recall))
+            ''', BOOTSTRAP_RIGHT), "precision and recall: nan when nothing is predicted positive or TP = 0"),
+        wrong("int-zero", ('''
+            tp = np.sum((y_pred == 1) & (y_true == 1))
+            fp = np.sum((y_pred == 1) & (y_true == 0))
+            fn = np.sum((y_pred == 0) & (y_true == 1))
+            return float(2 * tp / (2 * tp + fp + fn)) if tp + fp + fn > 0 else 0
+            ''', BOOTSTRAP_RIGHT), "the int 0, not the float 0.0, when there is no positive at all"),
+        wrong("sklearn-f1", ('''
+            from sklearn.metrics import f1_score
+
+            return float(f1_score(y_true, y_pred, zero_division=0.0))
+            ''', BOOTSTRAP_RIGHT), "sklearn.metrics.f1_score, which the prompt rules out"),
+        wrong("float32-results", (F1_RIGHT, _bootstrap(
+            diffs="diffs = (right_a[idx].astype(np.float32).mean(axis=1) - "
+                  "right_b[idx].astype(np.float32).mean(axis=1))",
+            ret="return (right_a.astype(np.float32).mean() - right_b.astype(np.float32).mean()), lo, hi")),
+              "NumPy float32 scalars instead of Python floats"),
+        correct("float64-scalars", ('''
+            predicted, actual = y_pred == 1, y_true == 1
+            denominator = predicted.sum() + actual.sum()
+            return np.float64(0.0) if denominator == 0 else 2 * (predicted & actual).sum() / denominator
+            ''', '''
+            n = len(y_true)
+            right_a, right_b = (pred_a == y_true).astype(np.float64), (pred_b == y_true).astype(np.float64)
+            idx = rng.integers(0, n, size=(n_boot, n))
+            diffs = right_a[idx].mean(axis=1) - right_b[idx].mean(axis=1)
+            lo, hi = np.percentile(diffs, [50 * (1 - level), 50 * (1 + level)])
+            return right_a.mean() - right_b.mean(), lo, hi
+            '''), "NumPy float64 scalars (a subclass of float) without float()"),
         correct("counts-and-quantile", ('''
             positives = (y_pred == 1).sum() + (y_true == 1).sum()
             if positives == 0:
