@@ -218,9 +218,9 @@ def _check_grads(func: Callable[..., Any], name: str, args: tuple, kwargs: dict,
                 raise AssertionError(f"no gradient reaches {arg}'s parameters {dead[:4]} through {name}: "
                                      "the result must be computed from them with autograd")
         elif getattr(leaf, "grad", None) is None or not bool(leaf.grad.abs().sum() > 0):
-            raise AssertionError(f"no gradient reaches {arg} through {name}'s result: compute it from "
-                                 f"{arg} with PyTorch operations (no torch.no_grad(), .detach(), .item() "
-                                 "or NumPy on the way)")
+            raise AssertionError(f"no gradient reaches {arg} through {name}'s result: the result must be "
+                                 f"computed from {arg} with PyTorch operations (is {arg} used at all? no "
+                                 "torch.no_grad(), .detach(), .item() or NumPy on the way)")
 
 
 def _leaf(value: Any) -> Any:
@@ -246,9 +246,10 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
     Args:
         func: the student's function.
         name: how messages call it (default: its ``__name__``).
-        returns: the type of the result: a type (``int`` accepts NumPy integers, not floats or
-            bools), a :func:`tensor_spec` spec, a tuple of alternatives, a list of specs (a tuple of
-            results, item by item) or a dict of specs (a dict with these keys).
+        returns: the type of the result: a type (``int`` is a Python int, not a NumPy integer,
+            float or bool; ``float`` a Python or NumPy float), a :func:`tensor_spec` spec, a tuple of
+            alternatives, a list of specs (a tuple of results, item by item), a dict of specs (a dict
+            with these keys) or a :func:`list_of` spec (a list of any length).
         fresh: the result (or an item of a tuple result) must not be one of the arguments itself.
         changes: the arguments the function is meant to change (a layer it loads weights into).
         grads: the arguments (tensors or PyTorch modules) the gradient of the result must reach;
