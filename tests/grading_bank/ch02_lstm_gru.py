@@ -104,6 +104,18 @@ BANK = {
                  "update of a tensor it saved)"),
         wrong("chunk-on-the-batch-axis", _lstm(split="A_i, A_f, A_g, A_o = A.chunk(4, dim=0)"),
               "splits the batch axis: an unpacking error for a batch of 2"),
+        wrong("no-grad-step", """
+            with torch.no_grad():
+                A = X_t @ W_x + H_prev @ W_h + b
+                A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
+                C_t = torch.sigmoid(A_f) * C_prev + torch.sigmoid(A_i) * torch.tanh(A_g)
+                return torch.sigmoid(A_o) * torch.tanh(C_t), C_t
+            """, "the right values under torch.no_grad(): no gradient reaches the weights, nothing trains"),
+        wrong("float64-result", _lstm(split="A_i, A_f, A_g, A_o = A.double().chunk(4, dim=1)"),
+              "the gates in float64: right values, but a float64 pair instead of float32 tensors"),
+        wrong("detached-cell-state", _lstm(ret="return H_t, C_t.detach()"),
+              "C_t detached: H_t still carries the gradient, but none flows along the cell state to the "
+              "next step"),
         correct("slices-and-addmm", """
             h = H_prev.shape[1]
             A = torch.addmm(b, X_t, W_x) + torch.mm(H_prev, W_h)  # (B, 4h)
@@ -169,6 +181,12 @@ BANK = {
             pre=("x_r, x_z, x_n = (X_t @ W_x + b_x).chunk(3, dim=1)\n"
                  "h_r, h_z, h_n = (H_prev @ W_h).chunk(3, dim=1)")),
               "b_h is forgotten: one bias, as in the lectures"),
+        wrong("blends-into-H_prev-in-place", _gru(ret="return H_prev.mul_(Z).add_((1 - Z) * N)"),
+              "H_prev.mul_(Z).add_(...): the right values, written into the caller's H_prev (and returned)"),
+        wrong("in-place-then-copy", _gru(ret="return H_prev.mul_(Z).add_((1 - Z) * N).clone()"),
+              "a new tensor comes back, but the caller's H_prev was overwritten on the way"),
+        wrong("detached-result", _gru(ret="return ((1 - Z) * N + Z * H_prev).detach()"),
+              "the right values, detached: no gradient reaches the weights"),
         correct("slices-and-lerp", """
             h = H_prev.shape[1]
             gx = X_t @ W_x + b_x  # (B, 3h)
@@ -280,6 +298,17 @@ BANK = {
                 bias = b_ih + b_hh
             keras_gru.set_weights([kernel, recurrent, bias])
             """), "no ValueError for reset_after=False: the biases are summed to fit its (3h,) bias"),
+        wrong("gru-no-reset_after-check", (LSTM_OK, GRU_OK.replace(
+            'if not keras_gru.cell.reset_after:\n    raise ValueError("reset_after=False is not the GRU of PyTorch")\n',
+            "")), "no check: Keras' set_weights raises a ValueError at the bias of a reset_after=False layer, "
+                  "after writing its kernel and recurrent kernel"),
+        wrong("lstm-sums-the-biases-into-torch", ("""
+            with torch.no_grad():
+                torch_lstm.bias_ih_l0 += torch_lstm.bias_hh_l0  # changes the caller's PyTorch layer
+            kernel = torch_lstm.weight_ih_l0.detach().cpu().numpy().T
+            recurrent = torch_lstm.weight_hh_l0.detach().cpu().numpy().T
+            keras_lstm.set_weights([kernel, recurrent, torch_lstm.bias_ih_l0.detach().cpu().numpy()])
+            """, GRU_OK), "the right Keras weights, but the PyTorch layer's bias_ih_l0 is overwritten"),
         correct("torch-side-and-assign", ("""
             W_ih = torch_lstm.weight_ih_l0.detach().cpu()  # (4h, d)
             W_hh = torch_lstm.weight_hh_l0.detach().cpu()  # (4h, h)
@@ -331,6 +360,8 @@ BANK = {
                 converted.append(np.hstack([z, r, n]))
             keras_gru.set_weights(converted)
             """), "tells reset_after by the bias shape; np.split and np.hstack over the three arrays"),
+        correct("returns-the-filled-layers", (LSTM_OK + "return keras_lstm\n", GRU_OK + "return keras_gru\n"),
+                "each function returns the Keras layer it filled"),
         forbidden("reference-converters", ("""
             ccells.lstm_torch_to_keras(torch_lstm, keras_lstm)
             """, """
@@ -417,6 +448,15 @@ BANK = {
             shapes = [(num_inputs, num_hiddens), (num_hiddens, num_hiddens)] + [(num_hiddens,)] * biases
             return blocks[cell] * np.sum([np.prod(s) for s in shapes])
             """, "np.sum of np.prod: a numpy.int64, not an int"),
+        wrong("default-framework-torch", """
+            def num_params(cell, num_inputs, num_hiddens, framework="torch"):
+                blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+                if cell not in blocks or framework not in ("keras", "torch"):
+                    raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+                biases = 2 if framework == "torch" or cell == "gru" else 1
+                return blocks[cell] * (num_inputs * num_hiddens + num_hiddens * num_hiddens + biases * num_hiddens)
+            """, "framework='torch' by default: num_params('lstm', 5, 2) gives PyTorch's 72, not Keras' 64 "
+                 "(the GRU's count is the same in both)", whole_cell=True),
         correct("table-of-pairs", """
             table = {
                 ("rnn", "keras"): (1, 1), ("lstm", "keras"): (4, 1), ("gru", "keras"): (3, 2),
@@ -491,6 +531,12 @@ BANK = {
         wrong("sequential-without-input", _classifier(first=""),
               "no keras.Input: the model is not built until its first call (count_params() and summary() "
               "fail before it, and the first call fixes input_shape to that batch's (B, T, vocab_size))"),
+        wrong("go-backwards", _classifier(layer="kinds[cell](num_hiddens, go_backwards=True)"),
+              "go_backwards=True: cuDNN-eligible, the right shapes and counts, but it reads the sequence "
+              "from the end, so its last output is another function of the inputs"),
+        wrong("input-dropout", _classifier(layer="kinds[cell](num_hiddens, dropout=0.2)"),
+              "dropout=0.2 on the inputs: cuDNN-eligible and the same logits at inference, but not the "
+              "defaults the prompt asks for"),
         correct("add-layer-by-layer", """
             if cell == "rnn":
                 recurrent = layers.SimpleRNN(num_hiddens)
@@ -535,6 +581,9 @@ BANK = {
             return keras.Sequential([keras.Input(batch_shape=(None, None, vocab_size)), recurrent,
                                      keras.layers.Dense(num_classes)])
             """, "the cuDNN defaults spelled out; Input(batch_shape=...)"),
+        correct("named-layers", _classifier(layer='kinds[cell](num_hiddens, name=f"{cell}_layer")',
+                                            dense='keras.layers.Dense(num_classes, name="logits")'),
+                "layers with names of their own (a name is not a setting the tests compare)"),
         forbidden("ckeras-call", "return ckeras.recurrent_classifier(cell, vocab_size, num_classes, num_hiddens)",
                   "calls the reference through ckeras"),
         forbidden("from-import-alias", """
