@@ -173,13 +173,14 @@ def _argument_names(func: Callable[..., Any], args: tuple, kwargs: dict) -> list
         return [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
 
 
-def _tensors_in(value: Any) -> list[Any]:
+def _tensors_in(value: Any, where: str = "result") -> list[tuple[str, Any]]:
+    """(where, tensor) for every PyTorch tensor in a result: ``result``, ``result[1]``, ``result['loss']``."""
     if library_of(value) == "torch":
-        return [value]
+        return [(where, value)]
     if isinstance(value, (tuple, list)):
-        return [t for item in value for t in _tensors_in(item)]
+        return [t for i, item in enumerate(value) for t in _tensors_in(item, f"{where}[{i}]")]
     if isinstance(value, Mapping):
-        return [t for item in value.values() for t in _tensors_in(item)]
+        return [t for key, item in value.items() for t in _tensors_in(item, f"{where}[{key!r}]")]
     return []
 
 
@@ -196,7 +197,13 @@ def _check_grads(func: Callable[..., Any], name: str, args: tuple, kwargs: dict,
         if key in grads:
             keywords[key] = leaves[key] = _leaf(keywords[key])
     result = func(*positional, **keywords)
-    outputs = [t for t in _tensors_in(result) if t.is_floating_point()]
+    found = [(where, t) for where, t in _tensors_in(result) if t.is_floating_point()]
+    outputs = [t for _, t in found]
+    dead = [where for where, t in found if not t.requires_grad]
+    if found and any(t.requires_grad for t in outputs) and dead:
+        raise AssertionError(f"{name}'s {dead[0]} carries no gradient while the rest of the result does: "
+                             "compute it with PyTorch operations from the inputs (no torch.no_grad(), "
+                             ".detach(), .item() or NumPy on the way)")
     if not outputs or not any(t.requires_grad for t in outputs):
         raise AssertionError(f"{name}'s result carries no gradient: it was computed without autograd "
                              "(under torch.no_grad(), with .detach(), .item(), .numpy() or a new tensor "

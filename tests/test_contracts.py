@@ -158,6 +158,13 @@ def test_dead_gradients_are_found():
     with pytest.raises(AssertionError, match="no gradient reaches H_prev"):
         checked(detached_input, grads=["X_t", "H_prev"])(*args())
 
+    def detached_second(X_t, H_prev, W):
+        H_t = torch.tanh(X_t @ W + H_prev)
+        return H_t, H_t.detach() * 2
+
+    with pytest.raises(AssertionError, match=r"detached_second's result\[1\] carries no gradient while the rest"):
+        checked(detached_second, grads=["X_t"])(*args())
+
     def softmax(z):
         return torch.softmax(z, dim=-1)  # its outputs sum to 1: a plain sum has no gradient
 
