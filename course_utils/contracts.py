@@ -262,9 +262,8 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
         grads: the arguments (tensors or PyTorch modules) the gradient of the result must reach;
             checked by a second call on copies that require gradients.
     """
-    label = name or getattr(func, "__name__", "the function")
-    if not isinstance(label, str):
-        label = "the function"
+    label = name if isinstance(name, str) else getattr(func, "__name__", None)
+    label = label if isinstance(label, str) else "the function"
 
     def call(*args: Any, **kwargs: Any) -> Any:
         named = _argument_names(func, args, kwargs)
@@ -285,13 +284,11 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
                                      f"{arg} must stay as it was; compute new values instead of writing into it")
         if result is None and returns is not None:
             raise AssertionError(f"{label} returned None; did you forget a `return`?")
-        if fresh and result is not None:
-            items = result if isinstance(result, tuple) else (result,)
-            for arg, value in named:
-                if any(item is value for item in items) and not isinstance(value, (numbers.Number, str, bool)):
-                    raise AssertionError(f"{label} returned its argument {arg} itself: return a new "
-                                         f"{type(value).__name__}, so that changing the result cannot change "
-                                         "the caller's input")
+        items = result if isinstance(result, tuple) else (result,)
+        for arg, value in named if fresh and result is not None else []:
+            if any(item is value for item in items) and not _plain(value):
+                raise AssertionError(f"{label} returned its argument {arg} itself: return a new {type(value).__name__}, "
+                                     "so that changing the result cannot change the caller's input")
         if returns is not None and (why := type_error(result, returns, f"{label}'s result")) is not None:
             raise AssertionError(why)
         if grads:

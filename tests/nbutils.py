@@ -160,26 +160,38 @@ def exercises(nb) -> list[Exercise]:
     return [Exercise(s, tuple(t for t, _ in tests[s]), sum(p for _, p in tests[s])) for s in answers]
 
 
-def secret_lines(nb) -> set[str]:
-    """Lines of solutions and hidden tests that appear nowhere else in the source notebook."""
-    secret, public = set(), set()
+def public_text(nb) -> str:
+    """Everything a notebook shows its readers: every cell with its solution and hidden-test regions removed."""
+    parts = []
     for cell in nb.cells:
         text = cell.source
-        regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
-        for region in regions:
-            secret.update(line.strip() for line in region.splitlines())
-        for region in regions:
+        for region in SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text):
             text = text.replace(region, "")
-        public.update(line.strip() for line in text.splitlines())
-    return {line for line in secret - public if len(line) >= 12 and not line.startswith("#")}
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def secret_lines(nb, *public_notebooks) -> set[str]:
+    """Lines of solutions and hidden tests that appear nowhere else in the source notebook.
+
+    A line that the public text shows anyway, whole or inside a longer line (a call quoted in a
+    prompt), is no secret; ``public_notebooks`` add their public text (a generic line of one
+    chapter's hidden tests may be plain code in another's narrative).
+    """
+    secret = set()
+    for cell in nb.cells:
+        for region in SOLUTION_REGION.findall(cell.source) + HIDDEN_REGION.findall(cell.source):
+            secret.update(line.strip() for line in region.splitlines())
+    shown = "\n".join(public_text(n) for n in (nb, *public_notebooks))
+    return {line for line in secret if len(line) >= 12 and not line.startswith("#") and line not in shown}
 
 
 def hidden_test_lines(source_nb, release_nb) -> set[str]:
-    """Lines of hidden tests that appear nowhere in the released notebook (long enough to be telling)."""
-    public = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
+    """Lines of hidden tests that appear nowhere in the released notebook, not even inside a longer line."""
+    shown = "\n".join(cell.source for cell in release_nb.cells)
     hidden = {line.strip() for cell in source_nb.cells for region in HIDDEN_REGION.findall(cell.source)
               for line in region.splitlines()}
-    return {line for line in hidden - public if len(line) >= 12 and not line.startswith("#")}
+    return {line for line in hidden if len(line) >= 12 and not line.startswith("#") and line not in shown}
 
 
 def html_lines(path) -> set[str]:
