@@ -21,6 +21,8 @@ Then, for every variant of every exercise:
    rules read from the cells the kernel ran, set-up and answer
    (:class:`course_grading.ownership.StudentCode`): what decides the grade.
 
+A wrong answer stops at what ``test_grading_validity`` asks of it: its visible parts run until
+one fails, and its graded parts, that one first, until one fails (the rest are not run).
 Each run is recorded as pass or fail, with the exception's type and the first line of
 its message. The parent side (:func:`run_chapter`) builds the plan from the instructor
 notebook and a bank of variants (:mod:`grading_bank`); the child side is
@@ -298,17 +300,17 @@ def run_chapter(notebook: Path, bank: dict | None, *, timeout: int = CHAPTER_TIM
     chapter = parse_chapter(notebook)
     jobs, build_errors, sources = [], {}, {}
     for gid, ex in chapter.exercises.items():
-        variants = [(INSTRUCTOR, ex.answer)]
+        variants = [(INSTRUCTOR, ex.answer, INSTRUCTOR)]
         for v in (bank or {}).get(gid, []):
             try:
                 answer = build_answer(ex.answer, v.code, v.whole_cell)
                 prelude = textwrap.dedent(getattr(v, "prelude", "")).strip("\n")
-                variants.append((v.name, f"{prelude}\n\n\n{answer}" if prelude else answer))
+                variants.append((v.name, f"{prelude}\n\n\n{answer}" if prelude else answer, v.kind))
             except ValueError as err:
                 build_errors[(gid, v.name)] = str(err)
-        for name, answer in variants:
+        for name, answer, kind in variants:
             sources[(gid, name)] = answer
-            jobs.append({"exercise": gid, "variant": name, "answer": answer, "delete": list(ex.defines),
+            jobs.append({"exercise": gid, "variant": name, "answer": answer, "delete": list(ex.defines), "kind": kind,
                          "tests": [{"id": t.grade_id, "visible": t.visible, "full": t.full} for t in ex.tests]})
     plan = {"setup": chapter.setup, "jobs": jobs, "cell_timeout": CELL_TIMEOUT_S, "setup_timeout": SETUP_TIMEOUT_S}
     start = time.perf_counter()
@@ -543,22 +545,36 @@ def _grade(job: dict, kernel: _Kernel, judge, setup: str, timeout: int) -> dict:
             kernel.restart()
             return _outcome(False, "KernelDied", str(err))
 
+    # A wrong answer needs one visible part that fails and one graded part that fails: its
+    # parts run until they are found (the first visibly failing part is graded first).
+    wrong = job.get("kind") == "wrong"
     kernel.restore(job["delete"])
     answer = in_kernel(job["answer"])
-    visible = [in_kernel(test["visible"]) for test in job["tests"]]
+    visible: list[dict] = []
+    for test in job["tests"]:
+        visible.append(in_kernel(test["visible"]))
+        if wrong and not visible[-1]["ok"]:
+            break
     kernel.restore(job["delete"])
     again = in_kernel(job["answer"])
     answer = answer if not answer["ok"] else again
     student = StudentCode([setup, job["answer"]], judge.namespace)
-    full = []
-    for test in job["tests"]:
+    order = list(range(len(job["tests"])))
+    if wrong:
+        order = order[len(visible) - 1:] + order[:len(visible) - 1] if visible else order
+    full: dict[int, dict] = {}
+    for i in order:
         try:
-            verdict = judge.run(test["full"], kernel.link, student, timeout)
-            full.append(_outcome(verdict.passed, verdict.ename, verdict.evalue))
+            verdict = judge.run(job["tests"][i]["full"], kernel.link, student, timeout)
+            full[i] = _outcome(verdict.passed, verdict.ename, verdict.evalue)
         except remote.KernelLost as err:
             kernel.restart()
-            full.append(_outcome(False, "KernelDied", f"the kernel was lost during the test: {err}"))
-    parts = [{"id": test["id"], "visible": v, "full": f} for test, v, f in zip(job["tests"], visible, full)]
+            full[i] = _outcome(False, "KernelDied", f"the kernel was lost during the test: {err}")
+        if wrong and not full[i]["ok"]:
+            break
+    skipped = _outcome(True, "", "not run: the answer already failed an earlier part")
+    parts = [{"id": test["id"], "visible": visible[i] if i < len(visible) else skipped, "full": full.get(i, skipped)}
+             for i, test in enumerate(job["tests"]) if i < len(visible) or i in full]
     return {"exercise": job["exercise"], "variant": job["variant"], "answer": answer, "parts": parts,
             "seconds": time.perf_counter() - t0}
 
