@@ -7,11 +7,12 @@ other name for name:
 * :mod:`course_utils.torch` for PyTorch,
 * :mod:`course_utils.keras` for Keras 3 with the TensorFlow backend.
 
-The framework-free pieces are re-exported here, among them the exercise contracts of
+The framework-free pieces are re-exported here, among them the verdicts of :mod:`course_utils.claims` (``claim``, ``compare``), the exercise contracts of
 :mod:`course_utils.contracts` (``checked``, ``tensor_spec``), the grading guards of
 :mod:`course_utils.grading` (``assert_own_code``, ``assert_no_calls``, ``own_or_reference``).
 """
 
+from course_utils.claims import claim, compare
 from course_utils.checks import assert_close, assert_equal, assert_raises, check_shape
 from course_utils.contracts import checked, list_of, tensor_spec
 from course_utils.data import DataFileError, data_path, load_text, sha256_of
@@ -31,6 +32,8 @@ __all__ = [
     "check_quiz",
     "check_shape",
     "checked",
+    "claim",
+    "compare",
     "data_path",
     "list_of",
     "load_text",
