@@ -124,8 +124,9 @@ def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
     window, a sentence, a seed), so the interval is a bootstrap of the mean of ``a - b`` and
     the test flips the signs of the differences at random. Unpaired: each sample is resampled
     on its own and the test permutes the pooled values. The verdict is "better" when the whole
-    interval lies on the better side of zero, "worse" when it lies on the other side, and
-    "no detectable difference" when it contains zero. Values that are correlated in groups
+    interval lies on the better side of zero and the test rejects "no difference" at
+    ``1 - level`` (the percentile interval alone is too narrow for a handful of items), "worse"
+    when both say the other side, and "no detectable difference" otherwise. Values that are correlated in groups
     (the characters of one window) should be averaged per group first: the bootstrap treats
     the items as independent.
     """
@@ -152,7 +153,7 @@ def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
             null[i] = abs(shuffled[: x.size].mean() - shuffled[x.size :].mean())
     low, high = (float(q) for q in np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]))
     p_value = float((1 + np.sum(null >= abs(observed) - 1e-12)) / (1 + n_perm))
-    if low > 0 or high < 0:
+    if (low > 0 or high < 0) and p_value < 1 - level:  # small samples: the test guards the interval
         a_higher = low > 0
         verdict = "better" if a_higher == higher_is_better else "worse"
     else:
