@@ -172,9 +172,9 @@ class _OwnOrReference:
     """The callable returned by :func:`own_or_reference`; ``source`` says whose code ran."""
 
     def __init__(self, namespace: Mapping[str, Any], name: str, reference: Callable, compare: bool | str,
-                 atol: float, rtol: float):
+                 atol: float, rtol: float, outcome: Callable | None = None):
         self.namespace, self.name, self.reference = namespace, name, reference
-        self.compare, self.atol, self.rtol = compare, atol, rtol
+        self.compare, self.atol, self.rtol, self.outcome = compare, atol, rtol, outcome
         self.source: str | None = None
         self.__doc__ = f"The student's {name} when it works, else {getattr(reference, '__qualname__', name)}."
 
@@ -199,6 +199,9 @@ class _OwnOrReference:
         def reference() -> Any:  # on the copies, so the student's function sees the same draws
             return self.reference(*map(swap, args), **{k: swap(v) for k, v in kwargs.items()})
 
+        def observed(result: Any) -> Any:  # what is compared: the result, or what the call changed
+            return self.outcome(*args, **kwargs) if self.outcome is not None else result
+
         def restore() -> None:  # leave the generators where the reference left them
             for g in generators:
                 g.bit_generator.state = copies[id(g)].bit_generator.state
@@ -206,6 +209,7 @@ class _OwnOrReference:
         # compare="first": check the first call only, then trust the function (for costly ones).
         compare = self.compare is True or (self.compare == "first" and self.source is None)
         expected = reference() if compare else None
+        expected_outcome = observed(expected) if compare else None
         try:
             result = own(*args, **kwargs)
         except NotImplementedError:
@@ -214,13 +218,13 @@ class _OwnOrReference:
             self._use("reference", f"Your {self.name} raised {type(err).__name__}: {err}: "
                                    "using the course's reference (course_utils).")
         else:
-            why = _mismatch(result, expected, self.atol, self.rtol) if compare else None
+            why = _mismatch(observed(result), expected_outcome, self.atol, self.rtol) if compare else None
             if why is None:
                 self._use("own", f"Using your {self.name}.")
                 return result
             self._use("reference", f"Your {self.name} differs from the reference ({why}): using the reference; "
                                    f"see the tests after your {self.name}.")
-        if compare:
+        if compare and self.outcome is None:
             restore()
             return expected
         restore()  # the copies were not used yet: rewind the generators to before the failed call
@@ -228,7 +232,8 @@ class _OwnOrReference:
 
 
 def own_or_reference(namespace: Mapping[str, Any], name: str, reference: Callable, *,
-                     compare: bool | str = True, atol: float = 1e-5, rtol: float = 1e-4) -> Callable:
+                     compare: bool | str = True, atol: float = 1e-5, rtol: float = 1e-4,
+                     outcome: Callable | None = None) -> Callable:
     """Return a callable that runs the student's ``namespace[name]`` when it works, else ``reference``.
 
     Used in narrative cells after an exercise, e.g.
@@ -237,10 +242,13 @@ def own_or_reference(namespace: Mapping[str, Any], name: str, reference: Callabl
     or, with ``compare``, returns a result that differs from the reference's beyond
     ``atol``/``rtol``; the reference then runs first, on copies of any ``numpy.random.Generator``
     argument, so that both see the same draws.  ``compare="first"`` compares on the first call
-    only and then trusts the function (for costly calls).  The first call prints one short note saying
+    only and then trusts the function (for costly calls).  For a function that changes an
+    argument instead of returning a result (a loader that fills a layer), ``outcome(*args,
+    **kwargs)`` says what to compare after each call (the layer's outputs, as NumPy); after a
+    mismatch the reference runs again, so the argument ends as the reference leaves it.  The first call prints one short note saying
     whose code runs; the attribute ``source`` is then ``"own"`` or ``"reference"``.
     """
-    return _OwnOrReference(namespace, name, reference, compare, atol, rtol)
+    return _OwnOrReference(namespace, name, reference, compare, atol, rtol, outcome)
 
 
 __all__ = ["assert_no_calls", "assert_own_code", "own_or_reference"]

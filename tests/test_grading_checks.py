@@ -521,3 +521,34 @@ def test_compare_first_falls_back_when_the_first_call_differs(capsys):
     assert double_(5) == 10 and double_.source == "reference"
     assert double_(7) == 14
     assert "differs from the reference" in capsys.readouterr().out
+
+
+def _fill_reference(layer, values):
+    layer["weights"] = [2 * v for v in values]
+
+
+def test_outcome_compares_what_a_loader_changed(capsys):
+    def own_right(layer, values):
+        layer["weights"] = [v + v for v in values]
+
+    def own_wrong(layer, values):
+        layer["weights"] = list(values)  # forgot the factor
+
+    outcome = lambda layer, values: np.array(layer["weights"])  # noqa: E731 - what the call changed
+    for own, source in [(own_right, "own"), (own_wrong, "reference")]:
+        load_ = own_or_reference({"load": own}, "load", _fill_reference, outcome=outcome)
+        layer = {"weights": []}
+        assert load_(layer, [1.0, 2.0]) is None
+        assert load_.source == source
+        assert layer["weights"] == [2.0, 4.0]  # the reference's result after a mismatch
+    assert "differs from the reference" in capsys.readouterr().out
+
+
+def test_outcome_without_it_a_loader_would_pass_unchecked(capsys):
+    def own_wrong(layer, values):
+        layer["weights"] = list(values)
+
+    load_ = own_or_reference({"load": own_wrong}, "load", _fill_reference)
+    layer = {"weights": []}
+    load_(layer, [1.0])
+    assert load_.source == "own"  # both return None: that is why loaders need outcome=
