@@ -54,6 +54,8 @@ def claim(statement: str, holds: object, evidence: str) -> None:
     if not statement.strip() or not evidence.strip():
         raise ValueError("claim(statement, holds, evidence): the statement and the evidence must not be empty")
     line = f"{'✓' if holds else '✗'} {statement} ({evidence})"
+    if not holds and os.environ.get("NBGRADER_EXECUTION"):
+        line += " [while grading, training is skipped or shortened: numbers that need a trained model differ]"
     print(line, flush=True)
     if not holds and strict_claims():
         raise ClaimFailed(f"the chapter's numbers do not support its claim: {line}")
@@ -81,6 +83,12 @@ class Comparison:
     paired: bool
     higher_is_better: bool
     verdict: str
+
+    @property
+    def evidence(self) -> str:
+        """The numbers behind the verdict, short enough for a claim's evidence."""
+        return (f"mean difference {self.difference:+.3g}, {self.level:.0%} interval "
+                f"[{self.low:+.3g}, {self.high:+.3g}], p {_p_text(self.p_value)}, n = {self.n:,}")
 
     def __str__(self) -> str:
         design = "paired" if self.paired else "unpaired"
