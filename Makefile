@@ -61,10 +61,12 @@ venv: $(STAMP) $(CHP) $(AXE)
 
 # Any warning fails the build (-W), a broken internal link or cross-reference among them (-n:
 # nitpicky); --keep-going lists them all first. tests/conftest.py builds with the same flags.
+# COURSE_STRICT_CLAIMS=1: a false claim() in a chapter fails the build (course_utils.claims,
+# CONTRIBUTING.md, section 6); the log shows the claim and its evidence. The test suite sets it too.
 BOOK_FLAGS := -W -n --keep-going
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build $(BOOK_FLAGS) .
+	COURSE_STRICT_CLAIMS=1 $(BIN)/jupyter-book build $(BOOK_FLAGS) .
 	@echo ""
 	@echo "The site is built. Open: file://$(CURDIR)/_build/html/index.html"
 

@@ -3,6 +3,8 @@
 The environment variables are set at import time, before any test module
 imports TensorFlow, Keras or Matplotlib, so that nothing writes to the home
 folder and no window opens.
+They also turn on strict claims (``COURSE_STRICT_CLAIMS``), so that a notebook whose
+numbers no longer support a claim it prints fails its test.
 """
 
 import atexit
@@ -27,6 +29,10 @@ for _var, _sub in [("KERAS_HOME", "keras"), ("IPYTHONDIR", "ipython"), ("JUPYTER
 os.environ["MPLBACKEND"] = "Agg"
 os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+# A false claim() in a notebook fails the run (course_utils.claims): the book build, the nbmake
+# runs of solutions/ and every kernel the tests start inherit it; nbgrader's kernels set
+# NBGRADER_EXECUTION, under which a claim never raises.
+os.environ["COURSE_STRICT_CLAIMS"] = "1"
 
 
 @pytest.fixture(scope="module")
