@@ -2,8 +2,9 @@
 
 For each notebook in solutions/:
 
-* **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do),
-  twice: the wall seconds and the kernel's peak resident memory of the faster run;
+* **run**: execute it top to bottom in a fresh kernel (as the book build and nbmake do, with
+  ``COURSE_STRICT_CLAIMS`` set: a false claim fails the run), twice: the wall seconds and the
+  kernel's peak resident memory of the faster run;
 * **autograde**: grade four copies of the solution with the course's grading command
   (``python -m course_grading autograde``, each kernel in the sandbox) in a temporary
   course, once one student at a time and once with ``--jobs 2`` (nbgrader sets
@@ -34,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from course_utils.claims import STRICT_ENV
 from student_session import measure_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,10 +71,13 @@ def student_limit_mib() -> int:
 
 
 def _env() -> dict[str, str]:
+    """The environment of the runs: the venv's kernel, strict claims (a false claim() fails the run,
+    as in the book build; grading sets NBGRADER_EXECUTION, under which a claim never raises)."""
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("MPLBACKEND", None)
     env.pop("NBGRADER_EXECUTION", None)
+    env[STRICT_ENV] = "1"
     return env
 
 

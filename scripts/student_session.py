@@ -36,6 +36,8 @@ from pathlib import Path
 
 import psutil
 
+from course_utils.claims import STRICT_ENV
+
 MIB = 2**20
 SAMPLE_S = 0.1
 
@@ -88,6 +90,16 @@ def _cell_seconds(cell: dict) -> float:
     return (at("shell.execute_reply") - at("iopub.execute_input")).total_seconds()
 
 
+def kernel_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the student's kernel: ``env`` (default: this process's) without
+    ``NBGRADER_EXECUTION`` (the student's own run trains in full), with strict claims, so that a
+    false claim() fails the run as in the book build (nbgrader validate's kernel never raises)."""
+    env = dict(os.environ if env is None else env)
+    env.pop("NBGRADER_EXECUTION", None)
+    env[STRICT_ENV] = "1"
+    return env
+
+
 def measure_session(notebook: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Run ``notebook`` in a kernel, then ``nbgrader validate`` beside it; return the figures in MiB/s.
 
@@ -99,8 +111,7 @@ def measure_session(notebook: Path, env: dict[str, str] | None = None) -> dict[s
     import nbformat
 
     notebook = notebook.resolve()
-    env = dict(os.environ if env is None else env)
-    env.pop("NBGRADER_EXECUTION", None)  # the student's own run trains in full
+    env = kernel_env(env)
     nb = nbformat.read(notebook, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
                                      resources={"metadata": {"path": str(notebook.parent)}})
