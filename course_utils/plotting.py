@@ -113,6 +113,9 @@ def _show_char(ch: str) -> str:
     return {"\n": "\u23ce", " ": "\u2423", "\t": "\u21e5"}.get(ch, ch)
 
 
+MAX_HEATMAP_CHARS = 60  # at 0.125 in per character, 60 characters and the labels fill 10 inches
+
+
 def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Sequence[str], *, title: str = "",
                           ax: Axes | None = None) -> Axes:
     """Show what hidden units respond to: one row per unit, one column per character of ``text``.
@@ -125,10 +128,13 @@ def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Seque
     if activations.shape != (len(text), len(unit_labels)):
         raise ValueError(f"activations should have shape (len(text), len(unit_labels)) = "
                          f"{(len(text), len(unit_labels))}, got {activations.shape}")
-    ax = _axes(ax, (max(6.0, 0.22 * len(text) + 2), 0.45 * len(unit_labels) + 1.3))
+    if len(text) > MAX_HEATMAP_CHARS:
+        raise ValueError(f"plot_char_activations shows at most {MAX_HEATMAP_CHARS} characters, so that "
+                         f"they stay readable at the page width; got {len(text)}: show a shorter passage")
+    ax = _axes(ax, (min(10.0, max(6.0, 0.125 * len(text) + 2.8)), 0.45 * len(unit_labels) + 1.3))
     image = ax.imshow(activations.T, cmap="RdBu_r", vmin=-1.0, vmax=1.0, aspect="auto")  # (K, len(text))
     ax.figure.colorbar(image, ax=ax, label="activation")
-    ax.set_xticks(range(len(text)), labels=[_show_char(ch) for ch in text], family="monospace")
+    ax.set_xticks(range(len(text)), labels=[_show_char(ch) for ch in text], family="monospace", fontsize=8)
     ax.set_yticks(range(len(unit_labels)), labels=list(unit_labels))
     ax.tick_params(axis="x", length=0)
     ax.set(title=title, xlabel="input character")

@@ -145,3 +145,12 @@ def test_plot_char_activations_fixed_colour_range_and_given_axes():
 def test_plot_char_activations_shape_mismatch():
     with pytest.raises(ValueError, match=r"\(3, 2\), got \(2, 3\)"):
         plot_char_activations("abc", np.zeros((2, 3)), ["u1", "u2"])
+
+
+def test_plot_char_activations_fits_the_page_width():
+    for n in (5, 30, 60):
+        ax = plot_char_activations("a" * n, np.zeros((n, 4)), [f"unit {k}: a long label" for k in range(4)])
+        assert ax.figure.get_size_inches()[0] <= 10.0
+        plt.close(ax.figure)
+    with pytest.raises(ValueError, match="at most 60 characters"):
+        plot_char_activations("a" * 61, np.zeros((61, 1)), ["u"])
