@@ -30,6 +30,7 @@ from typing import TextIO
 import numpy as np
 
 from course_utils.data import DataFileError, data_path, load_text
+from course_utils.splits import note_test_read
 
 SNIPPETS = "rotten_tomatoes/snippets.csv"
 SPLITS = ("train", "valid", "test")
@@ -47,7 +48,9 @@ def load_snippets(split: str | None = None, root: Path | None = None) -> tuple[l
     Returns ``texts`` (a list of N strings) and ``labels`` (int64, shape ``(N,)``): 1 for a
     fresh (positive) review, 0 for a rotten (negative) one, in the file's order.  Each split
     has as many positive as negative snippets, and no text is in two splits.
-    Raises ``ValueError`` for an unknown split name.
+    Raises ``ValueError`` for an unknown split name.  Asking for ``"test"`` counts as a read of
+    the test split (:func:`course_utils.splits.note_test_read`, dataset ``"snippets"``): a second
+    one warns, and fails in strict mode; loading every split (``split=None``) is not counted.
     """
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))} or None (all), got {split!r}")
@@ -64,6 +67,8 @@ def load_snippets(split: str | None = None, root: Path | None = None) -> tuple[l
         if split is None or row[1] == split:
             labels.append(int(row[0]))
             texts.append(row[2])
+    if split == "test":
+        note_test_read("snippets")
     return texts, np.array(labels, dtype=np.int64)
 
 
@@ -236,6 +241,8 @@ def load_imdb(root: str | Path, split: str = "train",
     1 positive) and ``stars`` (int64 ``(N,)``: the rating in the file name, 1-4 or 7-10).
     ``max_per_class`` reads only that many files of each class.  Raises
     :class:`~course_utils.data.DataFileError` naming a missing folder or a badly named file.
+    Reading ``"test"`` counts as a read of the test split (dataset ``"imdb"``, see
+    :func:`course_utils.splits.note_test_read`).
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
@@ -258,4 +265,6 @@ def load_imdb(root: str | Path, split: str = "train",
             texts.append(path.read_text(encoding="utf-8").replace("<br />", " "))
             labels.append(label)
             stars.append(rating)
+    if split == "test":
+        note_test_read("imdb")
     return texts, np.array(labels, dtype=np.int64), np.array(stars, dtype=np.int64)

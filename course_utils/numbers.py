@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_utils.data import data_path
+from course_utils.splits import note_test_read
 
 NUMBER_PHRASES = "number_phrases/number_phrases.tsv"
 LANGUAGES = ("en", "fr", "ru")
 SPLITS = ("train", "valid", "test", "long")
+#: The held-out splits: asking for one counts as a read of a test split (course_utils.splits).
+HELD_OUT = {"test": "number_phrases", "long": "number_phrases long"}
 HEADER = ("number", "split", *LANGUAGES)
 _TOKEN = re.compile(r"[^\s,-]+|[,-]")  # a run of letters, or a hyphen or a comma on its own
 
@@ -102,7 +105,9 @@ def load_number_phrases(split: str | None = None, root: Path | None = None) -> l
     ``"long"`` holds 1,000 five-digit numbers.  The rows come in increasing order of the number.
     ``root`` is the data folder (default: :func:`course_utils.data.data_dir`).  Raises
     ``ValueError`` for an unknown split, and naming the file and the line for a malformed row;
-    :class:`~course_utils.data.DataFileError` when the file is missing or corrupt.
+    :class:`~course_utils.data.DataFileError` when the file is missing or corrupt.  Asking for
+    ``"test"`` or ``"long"`` counts as a read of a held-out split (:data:`HELD_OUT`, see
+    :func:`course_utils.splits.note_test_read`); loading every split (``split=None``) does not.
     """
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))} or None (all), got {split!r}")
@@ -115,6 +120,8 @@ def load_number_phrases(split: str | None = None, root: Path | None = None) -> l
         found = lines[0] if lines else ""
         raise _bad_row(path, 1, found, f"expected the header {'<TAB>'.join(HEADER)}")
     rows = [_parse_row(path, number, line) for number, line in enumerate(lines[1:], start=2)]
+    if split in HELD_OUT:
+        note_test_read(HELD_OUT[split])
     return rows if split is None else [row for row in rows if row.split == split]
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_utils.data import DataFileError, load_text
+from course_utils.splits import note_test_read
 
 #: The 17 universal part-of-speech tags, in the alphabetical order of the UD documentation
 #: (https://universaldependencies.org/u/pos/).
@@ -127,13 +128,17 @@ def load_ud_ewt(split: str, root: Path | None = None) -> tuple[list[list[str]], 
     order: ``words[i][j]`` is the j-th word (FORM) of sentence i, ``tags[i][j]`` its UPOS tag.
     A contraction is two words (``did``, ``n't``), as in the treebank.  The file is checked
     against its size and SHA-256 first.  Raises ``ValueError`` for another split name (the
-    train split is not shipped: :func:`fetch_ud_ewt` downloads it).
+    train split is not shipped: :func:`fetch_ud_ewt` downloads it).  Reading ``"test"`` counts
+    as a read of the test split (dataset ``"ud_ewt"``, see :func:`course_utils.splits.note_test_read`).
     """
     if split not in UD_EWT_FILES:
         hint = " (the train split is not shipped: fetch_ud_ewt('train') downloads it)" if split == "train" else ""
         raise ValueError(f"split must be one of {', '.join(map(repr, UD_EWT_FILES))}, got {split!r}{hint}")
     name = UD_EWT_FILES[split]
-    return _words_and_tags(read_conllu(load_text(name, root).split("\n"), name))
+    result = _words_and_tags(read_conllu(load_text(name, root).split("\n"), name))
+    if split == "test":
+        note_test_read("ud_ewt")
+    return result
 
 
 def _default_cache_dir() -> Path:
@@ -154,6 +159,7 @@ def fetch_ud_ewt(split: str = "train", url: str | None = None, cache_dir: str | 
     must match it.  Returns ``(words, tags)`` like :func:`load_ud_ewt`.  Raises ``ValueError``
     for an unknown split, ``OSError`` naming the URL when the download fails, and
     :class:`~course_utils.data.DataFileError` for a checksum mismatch or malformed CoNLL-U.
+    Reading ``"test"`` counts as a read of the test split, as with :func:`load_ud_ewt`.
     """
     if split not in UD_EWT_SPLITS:
         raise ValueError(f"split must be one of {', '.join(map(repr, UD_EWT_SPLITS))}, got {split!r}")
@@ -179,7 +185,10 @@ def fetch_ud_ewt(split: str = "train", url: str | None = None, cache_dir: str | 
             path.unlink()
             raise DataFileError(f"{url} (saved as {path}) has SHA-256 {found}, expected {sha256}; "
                                 "the file was deleted")
-    return _words_and_tags(read_conllu(path, name=f"{url} (saved as {path})"))
+    result = _words_and_tags(read_conllu(path, name=f"{url} (saved as {path})"))
+    if split == "test":
+        note_test_read("ud_ewt")
+    return result
 
 
 def _check_sentences(what: str, sentences: Sequence[Sequence[str]]) -> None:

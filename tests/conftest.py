@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from course_utils import splits
 from course_utils.text import CharVocab, make_lm_windows
 from nbutils import BIN, ROOT, quiet_env
 
@@ -33,6 +34,12 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 # runs of solutions/ and every kernel the tests start inherit it; nbgrader's kernels set
 # NBGRADER_EXECUTION, under which a claim never raises.
 os.environ["COURSE_STRICT_CLAIMS"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_test_split_reads():
+    """Every test starts with no test split read (course_utils.splits counts reads per process)."""
+    splits.reset_test_reads()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from course_utils import splits
+from course_utils.claims import STRICT_ENV
 from course_utils.corpora import (ANALOGIES, GLOVE, GLOVE_RANKS, SIMILARITY, SNIPPETS, load_analogies,
                                   load_glove, load_snippets, load_word_similarity, read_glove)
 from course_utils.data import DataFileError, read_manifest
@@ -241,3 +243,26 @@ def test_load_glove_checks_that_the_ranks_match_the_words(data_copy):
     (data_copy / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"ranks\.txt does not match .*subset\.txt\.gz: line 3 differs"):
         load_glove(max_words=10, root=data_copy)
+
+
+# --- reads of the test split (course_utils.splits) ------------------------------------------------------------
+
+
+def _strict(monkeypatch):
+    """Strict mode, as in the book build: a second read of a test split raises."""
+    monkeypatch.setenv(STRICT_ENV, "1")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    splits.reset_test_reads()
+
+
+def test_load_snippets_counts_a_read_of_the_test_split_only(monkeypatch):
+    _strict(monkeypatch)
+    load_snippets("train")
+    load_snippets("valid")
+    load_snippets()  # every split at once: not a read of the test split
+    assert splits.test_reads() == {}
+    texts, labels = load_snippets("test")
+    assert len(texts) == labels.shape[0] == SPLIT_SIZES["test"]
+    assert splits.test_reads() == {"snippets": 1}
+    with pytest.raises(splits.RepeatedTestRead, match="test split of snippets has been read 2 times"):
+        load_snippets("test")

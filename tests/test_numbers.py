@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from course_utils import splits
+from course_utils.claims import STRICT_ENV
 from course_utils.data import DataFileError, read_manifest
 from course_utils.numbers import (LANGUAGES, NUMBER_PHRASES, SPLITS, NumberPhrase, char_error_rate,
                                   detokenize_phrase, edit_distance, exact_match, load_number_phrases,
@@ -78,14 +80,15 @@ def test_known_rows_are_num2words_phrases(phrases):
 
 
 def test_split_sizes_and_numbers(phrases):
-    numbers = {split: [row.number for row in load_number_phrases(split)] for split in SPLITS}
+    loaded = {split: load_number_phrases(split) for split in SPLITS}  # each held-out split read once
+    numbers = {split: [row.number for row in rows] for split, rows in loaded.items()}
     assert {split: len(values) for split, values in numbers.items()} == SPLIT_SIZES
     short = numbers["train"] + numbers["valid"] + numbers["test"]
     assert sorted(short) == list(range(10_000))  # so train, valid and test are disjoint
     assert len(set(numbers["long"])) == 1000 and all(10_000 <= n <= 99_999 for n in numbers["long"])
     assert [row.number for row in phrases] == sorted(short + numbers["long"])  # all of them, in increasing order
     for split in SPLITS:
-        assert load_number_phrases(split) == [row for row in phrases if row.split == split]
+        assert loaded[split] == [row for row in phrases if row.split == split]
 
 
 def test_rows_are_frozen_and_typed(phrases):
@@ -270,3 +273,24 @@ def test_missing_or_corrupt_file_is_named(tmp_path):
     path.unlink()
     with pytest.raises(DataFileError, match=r"number_phrases\.tsv is missing"):
         load_number_phrases("train", root=root)
+
+
+# --- reads of the held-out splits (course_utils.splits) -------------------------------------------------------
+
+
+def _strict(monkeypatch):
+    """Strict mode, as in the book build: a second read of a test split raises."""
+    monkeypatch.setenv(STRICT_ENV, "1")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    splits.reset_test_reads()
+
+
+def test_load_number_phrases_counts_test_and_long_apart(monkeypatch):
+    _strict(monkeypatch)
+    for split in ("train", "valid", None):  # None: every split at once, not counted
+        load_number_phrases(split)
+    assert splits.test_reads() == {}
+    assert len(load_number_phrases("test")) == len(load_number_phrases("long")) == 1000
+    assert splits.test_reads() == {"number_phrases": 1, "number_phrases long": 1}
+    with pytest.raises(splits.RepeatedTestRead, match="test split of number_phrases long has been read 2 times"):
+        load_number_phrases("long")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from course_utils import splits
+from course_utils.claims import STRICT_ENV
 import course_utils.tagging as tagging
 from course_utils.data import DataFileError, read_manifest
 from course_utils.tagging import (UD_EWT_COMMIT, UD_EWT_FILES, UPOS_TAGS, MostFrequentTagger, fetch_ud_ewt,
@@ -394,3 +396,38 @@ def test_fetch_ud_ewt_default_url_is_github_at_the_pinned_commit(tmp_path, monke
     assert asked == ["https://raw.githubusercontent.com/UniversalDependencies/UD_English-EWT/"
                      f"{UD_EWT_COMMIT}/en_ewt-ud-train.conllu"]
     assert len(words) == 2
+
+
+# --- reads of the test split (course_utils.splits) ------------------------------------------------------------
+
+
+def _strict(monkeypatch):
+    """Strict mode, as in the book build: a second read of a test split raises."""
+    monkeypatch.setenv(STRICT_ENV, "1")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    splits.reset_test_reads()
+
+
+def test_load_ud_ewt_counts_the_test_split_not_dev(monkeypatch):
+    _strict(monkeypatch)
+    load_ud_ewt("dev")
+    load_ud_ewt("dev")
+    assert splits.test_reads() == {}
+    words, tags = load_ud_ewt("test")
+    assert len(words) == len(tags) == SIZES["test"][0]
+    assert splits.test_reads() == {"ud_ewt": 1}
+    with pytest.raises(splits.RepeatedTestRead, match="test split of ud_ewt has been read 2 times"):
+        load_ud_ewt("test")
+
+
+def test_fetch_ud_ewt_counts_the_test_split_as_load_ud_ewt_does(monkeypatch, tmp_path):
+    _strict(monkeypatch)
+    source = tmp_path / "en_ewt-ud-test.conllu"
+    shutil.copyfile(REPO_DATA / UD_EWT_FILES["test"], source)
+    fetch_ud_ewt("dev", url=source.as_uri(), cache_dir=tmp_path / "cache")  # asked for as dev: not counted
+    assert splits.test_reads() == {}
+    words, _ = fetch_ud_ewt("test", url=source.as_uri(), cache_dir=tmp_path / "cache")
+    assert words == [sentence.words for sentence in read_conllu(source)]
+    assert splits.test_reads() == {"ud_ewt": 1}
+    with pytest.raises(splits.RepeatedTestRead):
+        load_ud_ewt("test")  # the same data, downloaded or shipped
