@@ -49,6 +49,8 @@ def claim(statement: str, holds: object, evidence: str) -> None:
     check was computed from. In strict mode (see the module docstring) a false claim raises
     :class:`ClaimFailed` after printing.
     """
+    if not isinstance(statement, str) or not isinstance(evidence, str):
+        raise TypeError("claim(statement, holds, evidence): the statement and the evidence should be str")
     if not isinstance(holds, (bool, np.bool_)):
         raise TypeError(f"claim({statement!r}, ...): the check should be a bool, got {type(holds).__name__}")
     if not statement.strip() or not evidence.strip():
@@ -140,6 +142,8 @@ def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
     """
     if not 0.5 < level < 1.0:
         raise ValueError(f"compare: level should lie between 0.5 and 1, got {level}")
+    if n_boot < 100 or n_perm < 100:
+        raise ValueError(f"compare: n_boot and n_perm should be at least 100, got {n_boot} and {n_perm}")
     x, y = _as_sample(a, names[0]), _as_sample(b, names[1])
     rng = np.random.default_rng(seed)
     if paired:
