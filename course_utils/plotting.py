@@ -131,6 +131,7 @@ def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Seque
     if len(text) > MAX_HEATMAP_CHARS:
         raise ValueError(f"plot_char_activations shows at most {MAX_HEATMAP_CHARS} characters, so that "
                          f"they stay readable at the page width; got {len(text)}: show a shorter passage")
+    own_figure = ax is None
     ax = _axes(ax, (min(10.0, max(6.0, 0.125 * len(text) + 2.8)), 0.45 * len(unit_labels) + 1.3))
     image = ax.imshow(activations.T, cmap="RdBu_r", vmin=-1.0, vmax=1.0, aspect="auto")  # (K, len(text))
     ax.figure.colorbar(image, ax=ax, label="activation")
@@ -138,4 +139,6 @@ def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Seque
     ax.set_yticks(range(len(unit_labels)), labels=list(unit_labels))
     ax.tick_params(axis="x", length=0)
     ax.set(title=title, xlabel="input character")
+    if own_figure:  # keep the unit labels inside the figure's 10 inches
+        ax.figure.tight_layout()
     return ax

@@ -40,8 +40,6 @@ LOC = re.compile(r"\bloc\s*=\s*([\"'][^\"']*[\"']|[0-9]+)")
 
 #: (chapter folder, cell id, what) -> why it is here and what it waits for.
 KNOWN = {
-    ("01-rnn-anatomy", "cell-71", "figsize=(11, 2.8)"):
-        "three temperature panels side by side: a chapter fix (narrower panels or two rows)",
     ("05-seq2seq", "41a7d3ab", "figsize=(11, 4)"):
         "two attention maps side by side: a chapter fix",
     ("05-seq2seq", "41a7d3ab", "imshow without colorbar"):
