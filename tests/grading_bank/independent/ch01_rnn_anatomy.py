@@ -22,6 +22,14 @@ KERAS_OK = """
 layer.set_weights([np.array(W_xh), np.array(W_hh), np.array(b_h)])
 """
 
+# Exercise 6: what the answer cell can rely on from an earlier cell of the notebook (Section 6
+# loads the text before the exercise).
+NOTEBOOK_TEXT = """
+text = cu.load_text("shakespeare/tragedies.txt")
+train_text = text[: int(0.9 * len(text))]
+vocab = cu.CharVocab.from_text(text)
+"""
+
 BANK = {
     # ------------------------------------------------------------------ Exercise 1
     "ex1-rnn-step": [
@@ -405,7 +413,96 @@ BANK = {
             """, "torch.linalg.vector_norm of the per-tensor norms, torch.where for the min"),
     ],
     # ------------------------------------------------------------------ Exercise 6
-    "ex6-softmax-temperature": [
+    "ex6-predict-untrained-loss": [
+        wrong("ind_bits_divided_by_ln2", """
+            bits = np.log2(vocab_size)  # a uniform guess costs log2 V bits per character
+            return float(bits / np.log(2))  # bits -> nats, the wrong way round
+            """, "converts bits to nats by dividing by ln 2 instead of multiplying: ln V / (ln 2)^2"),
+        wrong("ind_summed_over_window", """
+            import math
+            return 64 * math.log(vocab_size)  # -ln(1/V) at each of the 64 steps of a window
+            """, "the loss summed over a 64-character window, not per character"),
+        wrong("ind_sigmoid_outputs", """
+            zeros = torch.zeros(vocab_size)
+            target = F.one_hot(torch.tensor(0), vocab_size).float()
+            return float(F.binary_cross_entropy_with_logits(zeros, target))
+            """, "a sigmoid per character instead of a softmax: ln 2 whatever V is"),
+        wrong("ind_unigram_entropy", """
+            counts = np.array(list(Counter(text).values()), dtype=float)
+            p = counts / counts.sum()
+            return float(-(p * np.log(p)).sum())
+            """, "the entropy of the text's character frequencies (a unigram model), ignoring vocab_size",
+            prelude=NOTEBOOK_TEXT),
+        wrong("ind_notebook_vocab", """
+            return float(np.log(len(vocab)))
+            """, "ln of the notebook's vocabulary size, not of the argument: right for V = 63 only",
+            prelude=NOTEBOOK_TEXT),
+        wrong("ind_training_characters", """
+            import math
+            return math.log(len(train_text))  # one chance in the number of training characters
+            """, "ln of the number of training characters instead of the vocabulary size",
+            prelude=NOTEBOOK_TEXT),
+        wrong("ind_one_entropy_term", """
+            import math
+            p = 1 / vocab_size
+            return -p * math.log(p)  # -p ln p for the right character
+            """, "one term of the entropy sum: ln(V) / V"),
+        wrong("ind_logn_argument_order", """
+            return float(np.emath.logn(vocab_size, np.e))  # the log of V, base e
+            """, "np.emath.logn(n, x) is log base n of x: this is 1 / ln V"),
+        wrong("ind_torch_tensor", """
+            return -torch.log(torch.tensor(1.0 / vocab_size))
+            """, "right value in a 0-d PyTorch tensor, not a float"),
+        wrong("ind_keras_loss_tensor", """
+            logits = np.zeros((1, vocab_size), dtype="float32")  # an untrained model's logits
+            return keras.losses.sparse_categorical_crossentropy(np.array([0]), logits, from_logits=True)
+            """, "the framework's loss returned as is: a TensorFlow tensor of shape (1,), not a float"),
+        wrong("ind_decimal", """
+            from decimal import Decimal
+            return Decimal(vocab_size).ln()
+            """, "a decimal.Decimal, not a float"),
+        wrong("ind_formatted_string", """
+            import math
+            return f"{math.log(vocab_size):.3f}"
+            """, "a formatted string instead of a float"),
+        wrong("ind_prints", """
+            import math
+            print(f"predicted loss: ln {vocab_size} = {math.log(vocab_size):.3f} nats per character")
+            """, "prints the prediction and returns None"),
+        wrong("ind_math_log_of_array", """
+            import math
+            p = np.full(vocab_size, 1.0 / vocab_size)  # the uniform distribution
+            return -math.log(p)
+            """, "math.log of a NumPy array of probabilities: a TypeError"),
+        correct("ind_cross_entropy_of_zero_logits", """
+            logits = torch.zeros(1, vocab_size)  # what an untrained model outputs, about
+            return F.cross_entropy(logits, torch.tensor([0])).item()
+            """, "PyTorch's cross-entropy of all-zero logits, as a Python float"),
+        correct("ind_logsumexp", """
+            z = np.zeros(vocab_size)  # zero logits; the right character's logit is z[0]
+            return float(np.logaddexp.reduce(z) - z[0])
+            """, "the loss written as logsumexp(z) - z_right"),
+        correct("ind_bits_to_nats", """
+            import math
+            return math.log2(vocab_size) * math.log(2)
+            """, "log2 V bits per character, converted to nats"),
+        correct("ind_keras_loss_float", """
+            logits = np.zeros((1, vocab_size), dtype="float32")
+            loss = keras.losses.sparse_categorical_crossentropy(np.array([0]), logits, from_logits=True)
+            return float(ops.convert_to_numpy(loss)[0])
+            """, "Keras' loss of all-zero logits, converted to a float"),
+        correct("ind_scipy_entropy", """
+            from scipy.stats import entropy
+            return float(entropy(np.ones(vocab_size)))  # the expected -ln p under the uniform
+            """, "the entropy of the uniform distribution with scipy"),
+        correct("ind_zero_logits_on_device", """
+            logits = torch.zeros(1, vocab_size, device=device)
+            log_p = torch.log_softmax(logits, dim=-1)
+            return float(-log_p[0, 0])
+            """, "log_softmax of zero logits on the notebook's device, converted with float()"),
+    ],
+    # ------------------------------------------------------------------ Exercise 7
+    "ex7-softmax-temperature": [
         wrong("ind_inplace_on_logits", """
             if temperature <= 0:
                 raise ValueError("temperature must be positive")
@@ -496,8 +593,8 @@ BANK = {
             return np.array(rows).reshape(logits.shape)
             """, "a loop over the rows of a 2-D view"),
     ],
-    # ------------------------------------------------------------------ Exercise 7
-    "ex7-generate-text": [
+    # ------------------------------------------------------------------ Exercise 8
+    "ex8-generate-text": [
         wrong("ind_state_dropped", """
             new_ids = []
             with torch.no_grad():
