@@ -11,7 +11,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "device": ("disable_tf32", "get_device"),
     "rnn": ("load_rnn_weights", "rnn_forward", "rnn_step"),
     "bptt": ("clip_grad_norm", "grad_norms_through_time"),
-    "charlm": ("CharRNN", "evaluate_loss", "fit", "generate", "hidden_states"),
+    "charlm": ("CharRNN", "evaluate_loss", "fit", "generate", "hidden_states", "load_charlm_checkpoint"),
     "gates": ("gru_forward", "gru_step", "load_gru_weights", "load_lstm_weights", "lstm_forward", "lstm_step"),
     "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
     "classify": ("recurrent_classifier",),

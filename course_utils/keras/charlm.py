@@ -1,4 +1,5 @@
-"""A character-level language model in Keras: the model, training, evaluation, sampling and probing.
+"""A character-level language model in Keras: the model, training, evaluation, sampling, probing and
+the longer-trained checkpoint that ships with the course.
 
 :func:`fit` uses Keras' own ``compile`` and ``fit`` and recovers the loss of every
 mini-batch, which Keras logs only as a running mean.
@@ -7,12 +8,14 @@ mini-batch, which Keras logs only as a running mean.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
+from course_utils.checkpoints import read_charlm_checkpoint
 from course_utils.text import CharVocab, sample_index
 
 
@@ -101,3 +104,21 @@ def hidden_states(model: CharRNN, vocab: CharVocab, text: str) -> np.ndarray:
     X = ops.one_hot(vocab.encode(text)[None].astype("int32"), model.vocab_size)  # (1, T, V)
     outputs, _ = model.rnn(X)  # (1, T, num_hiddens)
     return ops.convert_to_numpy(outputs[0])  # (T, num_hiddens)
+
+
+def load_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> CharRNN:
+    """Return the :class:`CharRNN` saved in ``data/charlm/charrnn_h128.npz``, built and ready to call.
+
+    That is Chapter 1's model (128 hidden units, the same recipe) trained for many more steps
+    in PyTorch by ``data/charlm/make_charlm_checkpoint.py``; the same arguments and checks as
+    :func:`course_utils.torch.load_charlm_checkpoint`.  PyTorch's weights are converted to the
+    row form: ``kernel = weight_ih.T``, ``recurrent_kernel = weight_hh.T``, ``bias = bias_ih +
+    bias_hh`` (Keras has one bias where PyTorch adds two), and the ``Dense`` kernel ``head.weight.T``.
+    """
+    w = read_charlm_checkpoint(vocab, path)
+    model = CharRNN(len(vocab), int(w["num_hiddens"]))
+    model(np.zeros((1, 1), dtype=np.int64))  # build the layers
+    model.rnn.set_weights([w["rnn.weight_ih_l0"].T, w["rnn.weight_hh_l0"].T,  # (V, H), (H, H)
+                           w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]])  # (H,)
+    model.head.set_weights([w["head.weight"].T, w["head.bias"]])  # (H, V), (V,)
+    return model

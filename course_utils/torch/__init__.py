@@ -3,7 +3,8 @@
 * :mod:`~course_utils.torch.device`: ``get_device``, ``disable_tf32``;
 * :mod:`~course_utils.torch.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
 * :mod:`~course_utils.torch.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
-* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``;
+* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``,
+  ``load_charlm_checkpoint``;
 * :mod:`~course_utils.torch.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
@@ -20,7 +21,7 @@ Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch
 
 from course_utils.torch.attention import dot_product_attention, masked_cross_entropy
 from course_utils.torch.bptt import clip_grad_norm, grad_norms_through_time
-from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states
+from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states, load_charlm_checkpoint
 from course_utils.torch.device import disable_tf32, get_device
 from course_utils.torch.classify import recurrent_classifier
 from course_utils.torch.embed import embedding_layer, embedding_weights
@@ -56,6 +57,7 @@ __all__ = [
     "hidden_states",
     "last_forward_first_backward",
     "last_real_step",
+    "load_charlm_checkpoint",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",

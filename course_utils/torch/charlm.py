@@ -1,8 +1,10 @@
-"""A character-level language model in PyTorch: the model, training, evaluation, sampling and probing."""
+"""A character-level language model in PyTorch: the model, training, evaluation, sampling, probing and
+the longer-trained checkpoint that ships with the course."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -10,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from course_utils.checkpoints import CHARLM_WEIGHTS, read_charlm_checkpoint
 from course_utils.text import CharVocab, sample_index
 
 
@@ -111,3 +114,18 @@ def hidden_states(model: CharRNN, vocab: CharVocab, text: str) -> np.ndarray:
         ids = torch.as_tensor(vocab.encode(text), device=device)[None]  # (1, T)
         outputs, _ = model.rnn(F.one_hot(ids, model.vocab_size).float())  # (1, T, num_hiddens)
     return outputs[0].cpu().numpy()  # (T, num_hiddens)
+
+
+def load_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> CharRNN:
+    """Return the :class:`CharRNN` saved in ``data/charlm/charrnn_h128.npz``, on the CPU, in eval mode.
+
+    That is Chapter 1's model (128 hidden units, the same recipe) trained for many more steps
+    by ``data/charlm/make_charlm_checkpoint.py``.  ``vocab`` must be the vocabulary of the whole
+    of ``shakespeare/tragedies.txt`` (a different one raises :class:`ValueError`); ``path=None``
+    reads the shipped file after checking its SHA-256, see
+    :func:`course_utils.checkpoints.read_charlm_checkpoint`.
+    """
+    arrays = read_charlm_checkpoint(vocab, path)
+    model = CharRNN(len(vocab), int(arrays["num_hiddens"]))
+    model.load_state_dict({name: torch.from_numpy(arrays[name]) for name in CHARLM_WEIGHTS})  # every name, strict
+    return model.eval()
