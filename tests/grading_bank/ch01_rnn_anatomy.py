@@ -508,8 +508,8 @@ BANK = {
             return reference_clip(grads, max_norm)
             """, "imports the reference under another name"),
     ],
-    # ------------------------------------------------------------------ Exercise 6
-    "ex6-softmax-temperature": [
+    # ------------------------------------------------------------------ Exercise 7
+    "ex7-softmax-temperature": [
         wrong("one-dimensional-only", """
             if temperature <= 0:
                 raise ValueError("temperature must be positive")
@@ -599,8 +599,8 @@ BANK = {
             return reference_softmax(logits, temperature)
             """, "imports the reference from course_utils.text"),
     ],
-    # ------------------------------------------------------------------ Exercise 7
-    "ex7-generate-text": [
+    # ------------------------------------------------------------------ Exercise 8
+    "ex8-generate-text": [
         wrong("argmax", """
             device = next(model.parameters()).device
             model.eval()
@@ -831,6 +831,54 @@ BANK = {
                     logits, H = model(torch.tensor([[ids[-1]]], device=device), H)
             return prefix + vocab.decode(ids)
             """, "its own loop, but samples with the reference cu.sample_index"),
+    ],
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-predict-untrained-loss": [
+        wrong("bits-not-nats", "return float(np.log2(vocab_size))", "log2 V: bits per character, not nats"),
+        wrong("perplexity", "return float(vocab_size)", "V itself: the perplexity of the uniform guess, not its loss"),
+        wrong("log10", "return float(np.log10(vocab_size))", "the decimal logarithm"),
+        wrong("perfect-model", "return 0.0", "the loss of a model that is always right"),
+        wrong("probability", "return 1.0 / vocab_size", "the probability of the right character, not -ln of it"),
+        wrong("sign", "return float(-np.log(vocab_size))", "ln(1/V) without the minus of the cross-entropy"),
+        wrong("hard-coded-63", "return 4.143", "ln 63 typed in: right for this text only"),
+        wrong("array", "return np.log(np.array([vocab_size], dtype=float))",
+              "right value in a one-element array, not a float"),
+        wrong("rounded-int", """
+            import math
+            return round(math.log(vocab_size))
+            """, "rounded to an int: too far off, and not a float"),
+        wrong("other-characters", """
+            import math
+            return math.log(vocab_size - 1)
+            """, "ln(V - 1): as if the right character could not be drawn (off by 0.11 at V = 10)"),
+        wrong("log1p", "return float(np.log1p(vocab_size))",
+              "ln(V + 1): as if there were one more character; 0.09 off at V = 10, 0.22 at V = 4"),
+        wrong("measures-a-model", """
+            rnn, head = nn.RNN(vocab_size, 128, batch_first=True), nn.Linear(128, vocab_size)
+            ids = torch.randint(vocab_size, (8, 33))
+            with torch.no_grad():
+                logits = head(rnn(F.one_hot(ids[:, :-1], vocab_size).float())[0])  # (8, 32, V)
+            return F.cross_entropy(logits.reshape(-1, vocab_size), ids[:, 1:].reshape(-1)).item()
+            """, "measures an untrained model of its own instead of predicting, which the prompt forbids"),
+        correct("math-log", """
+            import math
+            return math.log(vocab_size)
+            """, "math.log"),
+        correct("minus-log-probability", "return -np.log(1.0 / vocab_size)",
+                "-ln(1/V), a NumPy float"),
+        correct("softmax-of-zeros", """
+            z = np.zeros(vocab_size)  # the logits of an untrained model, about
+            p = np.exp(z) / np.exp(z).sum()
+            return float(-np.log(p[0]))
+            """, "works it out: the softmax of zero logits, then -ln p"),
+        correct("torch-log", "return torch.log(torch.tensor(float(vocab_size))).item()", "in PyTorch"),
+        forbidden("measures-with-ctorch", """
+            ids = np.zeros((4, 9), dtype=np.int64)
+            return float(ctorch.evaluate_loss(ctorch.CharRNN(vocab_size, 128), ids[:, :-1], ids[:, 1:]))
+            """, "measures an untrained reference model instead of predicting"),
+        forbidden("cu-softmax", """
+            return float(-np.log(cu.softmax_temperature(np.zeros(vocab_size), 1.0)[0]))
+            """, "works it out, but with the reference softmax_temperature"),
     ],
 }
 
