@@ -40,12 +40,6 @@ LOC = re.compile(r"\bloc\s*=\s*([\"'][^\"']*[\"']|[0-9]+)")
 
 #: (chapter folder, cell id, what) -> why it is here and what it waits for.
 KNOWN = {
-    ("05-seq2seq", "41a7d3ab", "figsize=(11, 4)"):
-        "two attention maps side by side: a chapter fix",
-    ("05-seq2seq", "41a7d3ab", "imshow without colorbar"):
-        "attention weights in grey without a scale: a chapter fix (fig.colorbar)",
-    ("04-bidirectional-multilayer", "14a969a2", 'legend loc="lower left"'):
-        "a fixed corner; whether it covers an error bar depends on the scores: a chapter fix (loc='best')",
     ("diagrams", "plot_gate_heatmap", "width"):
         "0.22 in per character: Chapter 2's 80 characters set 20.1 in, a 15.4-in image; a cap as in "
         "plot_char_activations, or rows",
