@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from course_utils import splits
+from course_utils.claims import STRICT_ENV
 from course_utils.text import CharVocab, make_lm_windows
 from nbutils import BIN, ROOT, quiet_env
 
@@ -40,6 +41,13 @@ os.environ["COURSE_STRICT_CLAIMS"] = "1"
 def _fresh_test_split_reads():
     """Every test starts with no test split read (course_utils.splits counts reads per process)."""
     splits.reset_test_reads()
+
+
+@pytest.fixture
+def strict(monkeypatch):
+    """Strict mode, as in the book build: a false claim or a second read of a test split raises."""
+    monkeypatch.setenv(STRICT_ENV, "1")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from course_utils import splits
-from course_utils.claims import STRICT_ENV
 from course_utils.corpora import (ANALOGIES, GLOVE, GLOVE_RANKS, SIMILARITY, SNIPPETS, load_analogies,
                                   load_glove, load_snippets, load_word_similarity, read_glove)
 from course_utils.data import DataFileError, read_manifest
@@ -248,15 +247,7 @@ def test_load_glove_checks_that_the_ranks_match_the_words(data_copy):
 # --- reads of the test split (course_utils.splits) ------------------------------------------------------------
 
 
-def _strict(monkeypatch):
-    """Strict mode, as in the book build: a second read of a test split raises."""
-    monkeypatch.setenv(STRICT_ENV, "1")
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    splits.reset_test_reads()
-
-
-def test_load_snippets_counts_a_read_of_the_test_split_only(monkeypatch):
-    _strict(monkeypatch)
+def test_load_snippets_counts_a_read_of_the_test_split_only(strict):
     load_snippets("train")
     load_snippets("valid")
     load_snippets()  # every split at once: not a read of the test split

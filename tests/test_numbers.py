@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from course_utils import splits
-from course_utils.claims import STRICT_ENV
 from course_utils.data import DataFileError, read_manifest
 from course_utils.numbers import (LANGUAGES, NUMBER_PHRASES, SPLITS, NumberPhrase, char_error_rate,
                                   detokenize_phrase, edit_distance, exact_match, load_number_phrases,
@@ -278,15 +277,7 @@ def test_missing_or_corrupt_file_is_named(tmp_path):
 # --- reads of the held-out splits (course_utils.splits) -------------------------------------------------------
 
 
-def _strict(monkeypatch):
-    """Strict mode, as in the book build: a second read of a test split raises."""
-    monkeypatch.setenv(STRICT_ENV, "1")
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    splits.reset_test_reads()
-
-
-def test_load_number_phrases_counts_test_and_long_apart(monkeypatch):
-    _strict(monkeypatch)
+def test_load_number_phrases_counts_test_and_long_apart(strict):
     for split in ("train", "valid", None):  # None: every split at once, not counted
         load_number_phrases(split)
     assert splits.test_reads() == {}

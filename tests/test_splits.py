@@ -27,12 +27,6 @@ def _fresh_counts(monkeypatch):
 
 
 @pytest.fixture
-def strict(monkeypatch):
-    monkeypatch.setenv(STRICT_ENV, "1")
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-
-
-@pytest.fixture
 def lenient(monkeypatch):
     monkeypatch.delenv(STRICT_ENV, raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from course_utils import splits
-from course_utils.claims import STRICT_ENV
 import course_utils.tagging as tagging
 from course_utils.data import DataFileError, read_manifest
 from course_utils.tagging import (UD_EWT_COMMIT, UD_EWT_FILES, UPOS_TAGS, MostFrequentTagger, fetch_ud_ewt,
@@ -401,15 +400,7 @@ def test_fetch_ud_ewt_default_url_is_github_at_the_pinned_commit(tmp_path, monke
 # --- reads of the test split (course_utils.splits) ------------------------------------------------------------
 
 
-def _strict(monkeypatch):
-    """Strict mode, as in the book build: a second read of a test split raises."""
-    monkeypatch.setenv(STRICT_ENV, "1")
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    splits.reset_test_reads()
-
-
-def test_load_ud_ewt_counts_the_test_split_not_dev(monkeypatch):
-    _strict(monkeypatch)
+def test_load_ud_ewt_counts_the_test_split_not_dev(strict):
     load_ud_ewt("dev")
     load_ud_ewt("dev")
     assert splits.test_reads() == {}
@@ -420,8 +411,7 @@ def test_load_ud_ewt_counts_the_test_split_not_dev(monkeypatch):
         load_ud_ewt("test")
 
 
-def test_fetch_ud_ewt_counts_the_test_split_as_load_ud_ewt_does(monkeypatch, tmp_path):
-    _strict(monkeypatch)
+def test_fetch_ud_ewt_counts_the_test_split_as_load_ud_ewt_does(tmp_path, strict):
     source = tmp_path / "en_ewt-ud-test.conllu"
     shutil.copyfile(REPO_DATA / UD_EWT_FILES["test"], source)
     fetch_ud_ewt("dev", url=source.as_uri(), cache_dir=tmp_path / "cache")  # asked for as dev: not counted
