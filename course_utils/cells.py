@@ -59,6 +59,16 @@ def num_params(cell: str, num_inputs: int, num_hiddens: int, framework: str = "k
     return gates * h * (d + h + num_biases)
 
 
+def predicted_cell_path_gradient(forget_bias: float, num_steps: int) -> float:
+    """``dC_T/dC_0`` of one LSTM unit along the cell path when every weight is zero: ``sigmoid(b_f) ** T``.
+
+    With zero weights each forget gate is ``sigmoid(forget_bias)`` at every step, whatever the
+    input, and the cell path multiplies the gradient by the forget gate once per step (Chapter 2,
+    Section 1).  Small weights change it little; Chapter 2 measures how little.
+    """
+    return float((1.0 / (1.0 + np.exp(-float(forget_bias)))) ** int(num_steps))
+
+
 def stacked_num_params(cell: str, num_inputs: int, num_hiddens: int, num_layers: int,
                        bidirectional: bool = False, framework: str = "keras") -> int:
     """The number of trainable parameters of a stack of ``num_layers`` ``cell`` layers.
