@@ -6,7 +6,7 @@ Each entry replaces the solution region of the exercise's answer cell; see
 
 from grading_bank import correct, forbidden, wrong
 
-# Exercise 3 has two functions, each with its own solution region: (LSTM, GRU). A wrong
+# Exercise 5 has two functions, each with its own solution region: (LSTM, GRU). A wrong
 # answer to one of them is paired with a correct answer to the other.
 LSTM_OK = """
 kernel = torch_lstm.weight_ih_l0.detach().cpu().numpy().T  # (d, 4h)
@@ -55,7 +55,31 @@ def _lstm(split: str = "A_i, A_f, A_g, A_o = A.chunk(4, dim=1)",
     return f"A = X_t @ W_x + H_prev @ W_h + b\n{split}\n{cell}\n{out}\n{ret}\n"
 
 
-# The common GRU step of Exercise 2's wrong answers.
+# The student's own step of Exercise 1, for the Exercise 2 answer that calls it (the harness
+# runs each exercise on its own, so the answer cell carries it).
+OWN_LSTM_STEP = """
+def lstm_step(X_t, H_prev, C_prev, W_x, W_h, b):
+    A = X_t @ W_x + H_prev @ W_h + b
+    A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
+    C_t = torch.sigmoid(A_f) * C_prev + torch.sigmoid(A_i) * torch.tanh(A_g)
+    return torch.sigmoid(A_o) * torch.tanh(C_t), C_t
+"""
+
+
+# The common unrolled loop of Exercise 2's wrong answers; each argument is one line (or a few)
+# of the loop, the loop's lines indented by the helper.
+def _unroll(start: str = "H, C = H0, C0\noutputs = []",
+            pre: str = "A = X[:, t] @ W_x + H @ W_h + b",
+            split: str = "A_i, A_f, A_g, A_o = A.chunk(4, dim=1)",
+            cell: str = "C = torch.sigmoid(A_f) * C + torch.sigmoid(A_i) * torch.tanh(A_g)",
+            out: str = "H = torch.sigmoid(A_o) * torch.tanh(C)",
+            keep: str = "outputs.append(H)",
+            ret: str = "return torch.stack(outputs, dim=1), (H, C)") -> str:
+    body = "".join(f"    {line}\n" for part in (pre, split, cell, out, keep) for line in part.split("\n"))
+    return f"{start}\nfor t in range(X.shape[1]):\n{body}{ret}\n"
+
+
+# The common GRU step of Exercise 4's wrong answers.
 def _gru(pre: str = ("x_r, x_z, x_n = (X_t @ W_x + b_x).chunk(3, dim=1)\n"
                      "h_r, h_z, h_n = (H_prev @ W_h + b_h).chunk(3, dim=1)"),
          gates: str = "R = torch.sigmoid(x_r + h_r)\nZ = torch.sigmoid(x_z + h_z)",
@@ -64,7 +88,7 @@ def _gru(pre: str = ("x_r, x_z, x_n = (X_t @ W_x + b_x).chunk(3, dim=1)\n"
     return f"{pre}\n{gates}\n{cand}\n{ret}\n"
 
 
-# The common classifier of Exercise 5's wrong answers.
+# The common classifier of Exercise 7's wrong answers.
 def _classifier(check: str = ('if cell not in kinds:\n'
                               '    raise ValueError(f"unknown cell {cell!r}")'),
                 table: str = 'kinds = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, '
@@ -153,7 +177,202 @@ BANK = {
                   whole_cell=True),
     ],
     # ------------------------------------------------------------------ Exercise 2
-    "ex2-gru-step": [
+    "ex2-lstm-forward": [
+        wrong("cell-restarts-from-C0", _unroll(cell="C = torch.sigmoid(A_f) * C0 + torch.sigmoid(A_i) * "
+                                                    "torch.tanh(A_g)"),
+              "C is not carried: every step forgets from C0 instead of the previous step's C"),
+        wrong("hidden-restarts-from-H0", _unroll(pre="A = X[:, t] @ W_x + H0 @ W_h + b"),
+              "H is not carried: every step reads H0 instead of the previous step's H"),
+        wrong("stacked-time-first", _unroll(ret="return torch.stack(outputs), (H, C)"),
+              "torch.stack(outputs) stacks on axis 0: outputs (T, B, h), the time-major layout"),
+        wrong("initial-state-in-outputs", _unroll(start="H, C = H0, C0\noutputs = [H0]"),
+              "H0 kept as the first output: T + 1 states, (B, T + 1, h)"),
+        wrong("outputs-one-step-behind", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                outputs.append(H)  # the state before the step: H0 ... H_{T-1}
+                A = X[:, t] @ W_x + H @ W_h + b
+                A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
+                C = torch.sigmoid(A_f) * C + torch.sigmoid(A_i) * torch.tanh(A_g)
+                H = torch.sigmoid(A_o) * torch.tanh(C)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "appends before the update: outputs H0 ... H_{T-1}, the right shape, off by one step"),
+        wrong("outputs-reversed", _unroll(ret="return torch.stack(outputs[::-1], dim=1), (H, C)"),
+              "outputs in reverse order, the last step first"),
+        wrong("list-of-states", _unroll(ret="return outputs, (H, C)"),
+              "outputs returned as the Python list of T states, not a (B, T, h) tensor"),
+        wrong("flat-triple", _unroll(ret="return torch.stack(outputs, dim=1), H, C"),
+              "(outputs, H_T, C_T) flat, not (outputs, (H_T, C_T)) as nn.LSTM returns"),
+        wrong("cell-states-as-outputs", _unroll(keep="outputs.append(C)"),
+              "collects the cell states: outputs are C_1 ... C_T, not the hidden states"),
+        wrong("detached-between-steps", _unroll(pre="H, C = H.detach(), C.detach()\n"
+                                                    "A = X[:, t] @ W_x + H @ W_h + b"),
+              "the state detached at every step: the right values, but the gradient stops after one step "
+              "(truncated to one step) and never reaches H0 or C0"),
+        wrong("detached-cell-path", _unroll(cell="C = torch.sigmoid(A_f) * C.detach() + torch.sigmoid(A_i) * "
+                                                 "torch.tanh(A_g)"),
+              "only the cell path detached: the right values, but no gradient flows along C to C0"),
+        wrong("loops-over-the-batch", _unroll().replace("range(X.shape[1])", "range(len(X))"),
+              "for t in range(len(X)): len(X) is the batch size, not the number of steps"),
+        wrong("initial-states-swapped", _unroll(start="H, C = C0, H0\noutputs = []"),
+              "H, C = C0, H0: the initial states the wrong way round, right only when they are equal"),
+        wrong("lecture-gate-order", _unroll(split="A_f, A_i, A_g, A_o = A.chunk(4, dim=1)"),
+              "the step re-written with the lectures' order f, i, C~, o instead of i, f, g, o"),
+        wrong("always-zero-state", _unroll(start="H = C = torch.zeros_like(H0)\noutputs = []"),
+              "H0 and C0 ignored: every sequence starts from zeros, right only when they are zeros"),
+        wrong("C_T-for-H_T", _unroll(ret="return torch.stack(outputs, dim=1), (C, C)"),
+              "C_T returned in place of H_T: the outputs and C_T are right, H_T is not the last output"),
+        wrong("states-swapped", _unroll(ret="return torch.stack(outputs, dim=1), (C, H)"),
+              "(C_T, H_T): the final pair in the wrong order"),
+        wrong("updates-C0-in-place", _unroll(cell="C *= torch.sigmoid(A_f)\nC += torch.sigmoid(A_i) * torch.tanh(A_g)"),
+              "C *= F; C += I * G: the right values, but the first step writes into the caller's C0 (and "
+              "autograd refuses the in-place update of a leaf that requires a gradient)"),
+        wrong("preallocated-written-through-data", """
+            batch_size, num_steps = X.shape[0], X.shape[1]
+            outputs = torch.zeros(batch_size, num_steps, H0.shape[1], device=X.device)
+            H, C = H0, C0
+            for t in range(num_steps):
+                A = X[:, t] @ W_x + H @ W_h + b
+                A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
+                C = torch.sigmoid(A_f) * C + torch.sigmoid(A_i) * torch.tanh(A_g)
+                H = torch.sigmoid(A_o) * torch.tanh(C)
+                outputs.data[:, t] = H.data
+            return outputs, (H, C)
+            """, "writes into a preallocated tensor through .data: the right values, but the outputs are "
+                 "cut off from autograd (no loss on them trains anything)"),
+        correct("own-step-and-unbind", """
+            H, C = H0, C0
+            outputs = []
+            for X_t in X.unbind(dim=1):  # (B, d) each, in time order
+                H, C = lstm_step(X_t, H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "calls the student's own lstm_step of Exercise 1; X.unbind(1) for the steps",
+                prelude=OWN_LSTM_STEP),
+        correct("preallocated-empty-and-split", """
+            batch_size, num_steps, _ = X.shape
+            h = H0.shape[1]
+            outputs = torch.empty(batch_size, num_steps, h, dtype=X.dtype, device=X.device)
+            H, C = H0, C0
+            for t in range(num_steps):
+                i, f, g, o = torch.split(X[:, t, :] @ W_x + H @ W_h + b, h, dim=1)
+                C = f.sigmoid() * C + i.sigmoid() * g.tanh()
+                H = o.sigmoid() * C.tanh()
+                outputs[:, t] = H  # an in-place copy that autograd records (CopySlices)
+            return outputs, (H, C)
+            """, "torch.empty filled step by step by indexed assignment; torch.split by h"),
+        correct("while-and-cat", """
+            h = H0.shape[-1]
+            XW = X @ W_x + b  # (B, T, 4h): the input terms of every step at once
+            H, C = H0, C0
+            states = []
+            t = 0
+            while t < X.shape[1]:
+                A = XW[:, t] + H @ W_h
+                I, F_ = A[:, :h].sigmoid(), A[:, h:2 * h].sigmoid()
+                G, O = A[:, 2 * h:3 * h].tanh(), A[:, 3 * h:].sigmoid()
+                C = F_ * C + I * G
+                H = O * torch.tanh(C)
+                states.append(H.unsqueeze(1))  # (B, 1, h)
+                t += 1
+            return torch.cat(states, dim=1), (H, C)
+            """, "the input projection of the whole sequence first; a while loop; torch.cat of unsqueezed states"),
+        correct("blocks-view-and-stack-dim-minus-2", """
+            B, h = H0.shape
+            state = (H0, C0)
+            hidden_states = []
+            for t in range(X.shape[1]):
+                H_prev, C_prev = state
+                gates = torch.addmm(b, X[:, t], W_x).addmm(H_prev, W_h).view(B, 4, h)
+                C_t = torch.sigmoid(gates[:, 1]) * C_prev + torch.sigmoid(gates[:, 0]) * torch.tanh(gates[:, 2])
+                state = (torch.sigmoid(gates[:, 3]) * torch.tanh(C_t), C_t)
+                hidden_states.append(state[0])
+            return torch.stack(hidden_states, dim=-2), state
+            """, "addmm chained; view(B, 4, h) for the blocks; stack on axis -2; the state kept as a tuple"),
+        forbidden("ctorch-call", "return ctorch.lstm_forward(X, H0, C0, W_x, W_h, b)",
+                  "calls the reference through ctorch"),
+        forbidden("gates-module-import", """
+            from course_utils.torch.gates import lstm_forward as reference_forward
+            return reference_forward(X, H0, C0, W_x, W_h, b)
+            """, "imports the reference from course_utils.torch.gates under another name"),
+        forbidden("own-loop-borrowed-step", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = ctorch.lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "its own loop, but every step is the reference's lstm_step"),
+    ],
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-predict-cell-path-gradient": [
+        wrong("sigmoid-times-T", "return float(1 / (1 + np.exp(-forget_bias)) * num_steps)",
+              "sigmoid(b) * T: adds the forget gates up instead of multiplying them"),
+        wrong("one-factor-too-few", "return float((1 / (1 + np.exp(-forget_bias))) ** (num_steps - 1))",
+              "sigmoid(b) ** (T - 1): counts the steps between C_1 and C_T, not from C_0"),
+        wrong("complement-of-the-gate", "return float((1 - 1 / (1 + np.exp(-forget_bias))) ** num_steps)",
+              "(1 - sigmoid(b)) ** T: the gate read as the share that is forgotten"),
+        wrong("sign-flip", "return float((1 / (1 + np.exp(forget_bias))) ** num_steps)",
+              "1 / (1 + exp(b)): the minus sign of the sigmoid lost, so sigmoid(-b)"),
+        wrong("bias-as-the-gate", "return float(forget_bias ** num_steps)",
+              "b ** T: the bias taken for the gate itself, without the sigmoid"),
+        wrong("exponential-decay", "return float(np.exp(-num_steps * forget_bias))",
+              "exp(-T b): a decay guessed from the bias, not the product of the gates"),
+        wrong("tanh-gate", "return float(np.tanh(forget_bias) ** num_steps)",
+              "tanh(b) ** T: the candidate's nonlinearity instead of the gate's sigmoid"),
+        wrong("gate-alone", "return float(1 / (1 + np.exp(-forget_bias)))",
+              "sigmoid(b): one step's factor, whatever num_steps"),
+        wrong("perfect-memory", "return 1.0",
+              "1.0: the cell path taken as an identity, as if the forget gate were 1"),
+        wrong("torch-tensor-result", "return torch.sigmoid(torch.tensor(float(forget_bias))) ** num_steps",
+              "the right number as a 0-d torch tensor, not a float"),
+        wrong("numpy-array-result", "return (1 / (1 + np.exp(-np.array([forget_bias])))) ** num_steps",
+              "the right number in a NumPy array of shape (1,), not a float"),
+        wrong("measured-with-nn-LSTM", """
+            layer = nn.LSTM(1, 1)
+            with torch.no_grad():
+                for p in layer.parameters():
+                    p.zero_()
+                layer.bias_ih_l0[1] = forget_bias  # the forget block of i, f, g, o
+            C0 = torch.zeros(1, 1, 1, requires_grad=True)
+            _, (_, c_T) = layer(torch.zeros(num_steps, 1, 1), (torch.zeros(1, 1, 1), C0))
+            c_T.sum().backward()
+            return C0.grad.item()
+            """, "the right number, measured with an nn.LSTM of zero weights and autograd instead of "
+                 "predicted"),
+        correct("math-module", """
+            import math
+
+            return (1.0 / (1.0 + math.exp(-forget_bias))) ** num_steps
+            """, "math.exp; a Python float without float()"),
+        correct("scipy-expit", """
+            from scipy.special import expit
+
+            return expit(forget_bias) ** num_steps
+            """, "scipy.special.expit; a NumPy float64, which the contract accepts"),
+        correct("log-sigmoid", "return float(np.exp(-np.logaddexp(0.0, -forget_bias) * num_steps))",
+                "through log sigmoid(b) = -log(1 + exp(-b)), stable for any bias"),
+        correct("loop-of-factors", """
+            import math
+
+            forget_gate = 1.0 / (1.0 + math.exp(-forget_bias))
+            derivative = 1.0  # dC_0/dC_0
+            for _ in range(num_steps):
+                derivative *= forget_gate  # one factor F_t per step along the cell path
+            return derivative
+            """, "multiplies the factors one step at a time"),
+        correct("torch-then-item", """
+            gate = torch.sigmoid(torch.tensor(forget_bias, dtype=torch.float64))
+            return gate.pow(num_steps).item()
+            """, "torch.sigmoid on a float64 scalar, then .item()"),
+        forbidden("ccells-call", "return ccells.predicted_cell_path_gradient(forget_bias, num_steps)",
+                  "calls the reference through ccells"),
+        forbidden("cu-attribute-chain", "return float(cu.cells.predicted_cell_path_gradient(forget_bias, num_steps))",
+                  "reaches the reference through cu.cells"),
+    ],
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-gru-step": [
         wrong("lecture-z-convention", _gru(ret="return Z * N + (1 - Z) * H_prev"),
               "the lectures' h = (1 - z) h + z n: Z keeps the candidate instead of the state"),
         wrong("reset-before-the-product", _gru(
@@ -231,8 +450,8 @@ BANK = {
             """, "a module-level alias, so the function's own source never names course_utils",
                   whole_cell=True),
     ],
-    # ------------------------------------------------------------------ Exercise 3
-    "ex3-torch-to-keras": [
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-torch-to-keras": [
         wrong("lstm-bias_ih-only", ("""
             kernel = torch_lstm.weight_ih_l0.detach().cpu().numpy().T
             recurrent = torch_lstm.weight_hh_l0.detach().cpu().numpy().T
@@ -386,8 +605,8 @@ BANK = {
             gru_torch_to_keras = ccells.gru_torch_to_keras
             """, "the whole cell rebinds both references", whole_cell=True),
     ],
-    # ------------------------------------------------------------------ Exercise 4
-    "ex4-num-params": [
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-num-params": [
         wrong("keras-gru-one-bias", """
             blocks = {"rnn": 1, "lstm": 4, "gru": 3}
             if cell not in blocks or framework not in ("keras", "torch"):
@@ -506,8 +725,8 @@ BANK = {
                 return count(cell, num_inputs, num_hiddens, framework)
             """, "the reference smuggled in as a default argument", whole_cell=True),
     ],
-    # ------------------------------------------------------------------ Exercise 5
-    "ex5-keras-classifier": [
+    # ------------------------------------------------------------------ Exercise 7
+    "ex7-keras-classifier": [
         wrong("return-sequences", _classifier(layer="kinds[cell](num_hiddens, return_sequences=True)"),
               "return_sequences=True: logits (B, T, num_classes) for every step, not the last"),
         wrong("softmax-output", _classifier(dense='keras.layers.Dense(num_classes, activation="softmax")'),
