@@ -241,15 +241,16 @@ BANK = {
             return outputs, (H, C)
             """, "writes into a preallocated tensor through .data: the right values, but the outputs are "
                  "cut off from autograd (no loss on them trains anything)"),
-        correct("own-step-and-unbind", """
+        wrong("calls-own-lstm-step", """
             H, C = H0, C0
             outputs = []
             for X_t in X.unbind(dim=1):  # (B, d) each, in time order
                 H, C = lstm_step(X_t, H, C, W_x, W_h, b)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "calls the student's own lstm_step of Exercise 1; X.unbind(1) for the steps",
-                prelude=OWN_LSTM_STEP),
+            """, "calls the student's own lstm_step of Exercise 1 (right values, X.unbind(1) for the "
+                 "steps): the prompt asks for the step inside the loop, so that each exercise is graded on "
+                 "its own", prelude=OWN_LSTM_STEP),
         correct("preallocated-empty-and-split", """
             batch_size, num_steps, _ = X.shape
             h = H0.shape[1]
