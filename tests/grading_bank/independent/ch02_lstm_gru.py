@@ -4,15 +4,17 @@ Written from the exercise prompts and the answer cells' docstrings alone, by som
 not write the chapter's tests, to check that the visible tests catch the mistakes students
 make: gate orders and conventions, in-place edits of the arguments (states, weights, the
 PyTorch layer that must stay unchanged), an argument returned as the result, wrong result
-types or dtypes, gradients cut off from autograd, wrong defaults and names accepted
-silently, and Keras layers that lose the cuDNN path. Every name starts with ``ind_``.
+types or dtypes, gradients cut off from autograd, states not carried through the loop or
+collected out of step, predictions of the cell-path gradient from a misread forget gate,
+wrong defaults and names accepted silently, and Keras layers that lose the cuDNN path.
+Every name starts with ``ind_``.
 """
 
 import textwrap
 
 from grading_bank import correct, wrong
 
-# Exercise 3 has two solution regions (LSTM, GRU); a correct version of each, so that a
+# Exercise 5 has two solution regions (LSTM, GRU); a correct version of each, so that a
 # variant can be wrong in one function only.
 LSTM_OK = """
 W = dict(torch_lstm.named_parameters())
@@ -30,6 +32,16 @@ kernel = to_np(torch_gru.weight_ih_l0)[order].T
 recurrent = to_np(torch_gru.weight_hh_l0)[order].T
 bias = np.stack([to_np(torch_gru.bias_ih_l0)[order], to_np(torch_gru.bias_hh_l0)[order]])
 keras_gru.set_weights([kernel, recurrent, bias])
+"""
+
+# Exercise 2 runs on its own: an answer that calls lstm_step brings a correct one along, as
+# the student's notebook would have it from Exercise 1.
+LSTM_STEP = """
+def lstm_step(X_t, H_prev, C_prev, W_x, W_h, b):
+    A = X_t @ W_x + H_prev @ W_h + b
+    A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
+    C_t = torch.sigmoid(A_f) * C_prev + torch.sigmoid(A_i) * torch.tanh(A_g)
+    return torch.sigmoid(A_o) * torch.tanh(C_t), C_t
 """
 
 _LSTM_BODY = """
@@ -129,9 +141,270 @@ BANK = {
             C_t = torch.addcmul(F_ * C_prev, I, G)
             return O * C_t.tanh(), C_t
             """, "view as (B, 4, h) blocks and torch.addcmul"),
+        wrong("ind_cell_state_squashed", """
+            A = X_t @ W_x + H_prev @ W_h + b
+            I, F_, G, O = A.chunk(4, dim=1)
+            C_t = torch.tanh(torch.sigmoid(F_) * C_prev + torch.sigmoid(I) * torch.tanh(G))
+            return torch.sigmoid(O) * C_t, C_t
+            """, "stores tanh(C) as the cell state, so the cell path is squashed every step"),
+        wrong("ind_recurrent_term_missing", """
+            A = X_t @ W_x + b
+            I, F_, G, O = A.chunk(4, dim=1)
+            C_t = torch.sigmoid(F_) * C_prev + torch.sigmoid(I) * torch.tanh(G)
+            return torch.sigmoid(O) * torch.tanh(C_t), C_t
+            """, "forgets H_prev @ W_h: the gates see only the input"),
+        wrong("ind_bias_added_twice", """
+            A = (X_t @ W_x + b) + (H_prev @ W_h + b)  # PyTorch's b_ih and b_hh
+            I, F_, G, O = A.chunk(4, dim=1)
+            C_t = torch.sigmoid(F_) * C_prev + torch.sigmoid(I) * torch.tanh(G)
+            return torch.sigmoid(O) * torch.tanh(C_t), C_t
+            """, "adds the one bias twice, as if it were PyTorch's two bias vectors"),
+        wrong("ind_split_by_num_inputs", """
+            A = X_t @ W_x + H_prev @ W_h + b
+            I, F_, G, O = A.split(X_t.shape[1], dim=1)[:4]
+            C_t = torch.sigmoid(F_) * C_prev + torch.sigmoid(I) * torch.tanh(G)
+            return torch.sigmoid(O) * torch.tanh(C_t), C_t
+            """, "splits into blocks of num_inputs columns: right only when d == h"),
+        wrong("ind_input_gate_forgotten", """
+            A = X_t @ W_x + H_prev @ W_h + b
+            I, F_, G, O = A.chunk(4, dim=1)
+            C_t = torch.sigmoid(F_) * C_prev + torch.tanh(G)
+            return torch.sigmoid(O) * torch.tanh(C_t), C_t
+            """, "the candidate is added without the input gate"),
+        wrong("ind_peephole_gates", """
+            A = X_t @ W_x + H_prev @ W_h + b
+            I, F_, G, O = A.chunk(4, dim=1)
+            C_t = torch.sigmoid(F_ + C_prev) * C_prev + torch.sigmoid(I + C_prev) * torch.tanh(G)
+            return torch.sigmoid(O + C_t) * torch.tanh(C_t), C_t
+            """, "adds peephole terms (the cell state inside the gates): not the LSTM of the prompt"),
+        wrong("ind_numpy_then_tensor", """
+            to_np = lambda t: t.detach().cpu().numpy()
+            sig = lambda a: 1 / (1 + np.exp(-a))
+            A = to_np(X_t) @ to_np(W_x) + to_np(H_prev) @ to_np(W_h) + to_np(b)
+            I, F_, G, O = np.split(A, 4, axis=1)
+            C_t = sig(F_) * to_np(C_prev) + sig(I) * np.tanh(G)
+            H_t = sig(O) * np.tanh(C_t)
+            return torch.tensor(H_t, requires_grad=True), torch.tensor(C_t, requires_grad=True)
+            """, "computes in NumPy and wraps new leaf tensors: no gradient reaches the inputs"),
     ],
     # ------------------------------------------------------------------ Exercise 2
-    "ex2-gru-step": [
+    "ex2-lstm-forward": [
+        wrong("ind_cell_state_not_carried", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C_t = lstm_step(X[:, t], H, C0, W_x, W_h, b)  # the cell state restarts at C0
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C_t)
+            """, "every step starts from C0: the cell state is not carried", prelude=LSTM_STEP),
+        wrong("ind_hidden_state_not_carried", """
+            C = C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H0, C, W_x, W_h, b)  # always H0
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "every step reads H0 instead of the previous hidden state", prelude=LSTM_STEP),
+        wrong("ind_outputs_time_first", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs), (H, C)
+            """, "stacks along axis 0: outputs of shape (T, B, h)", prelude=LSTM_STEP),
+        wrong("ind_outputs_are_cell_states", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(C)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "collects the cell states instead of the hidden states", prelude=LSTM_STEP),
+        wrong("ind_outputs_one_step_late", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                outputs.append(H)  # the state before the step
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "appends the state before each step: H0 .. H_{T-1} instead of H_1 .. H_T",
+              prelude=LSTM_STEP),
+        wrong("ind_last_step_skipped", """
+            H, C = H0, C0
+            outputs = [H0]
+            for t in range(X.shape[1] - 1):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "loops over T - 1 steps and pads the outputs with H0", prelude=LSTM_STEP),
+        wrong("ind_time_reversed", """
+            H, C = H0, C0
+            outputs = []
+            for t in reversed(range(X.shape[1])):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "reads the sequence from the last step to the first", prelude=LSTM_STEP),
+        wrong("ind_truncated_backprop", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H.detach(), C.detach(), W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "detaches the state before every step: values right, no gradient through time",
+              prelude=LSTM_STEP),
+        wrong("ind_zero_initial_state", """
+            H, C = torch.zeros_like(H0), torch.zeros_like(C0)
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "ignores H0 and C0 and starts from zeros", prelude=LSTM_STEP),
+        wrong("ind_old_cell_state_returned", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            outputs = torch.stack(outputs, dim=1)
+            return outputs, (outputs[:, -1], C0)
+            """, "returns the initial cell state C0 as C_T", prelude=LSTM_STEP),
+        wrong("ind_state_arguments_swapped", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], C, H, W_x, W_h, b)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "passes C as H_prev and H as C_prev to the step", prelude=LSTM_STEP),
+        wrong("ind_outputs_concatenated", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            return torch.cat(outputs, dim=1), (H, C)
+            """, "torch.cat instead of torch.stack: outputs of shape (B, T * h)", prelude=LSTM_STEP),
+        wrong("ind_loops_over_batch", """
+            H, C = H0, C0
+            outputs = []
+            for X_t in X:  # as if X were time-first
+                A = X_t @ W_x + H @ W_h + b
+                I, F_, G, O = A.chunk(4, dim=-1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "iterates over the first axis of X, the batch, as if X were (T, B, d)"),
+        wrong("ind_inline_lecture_gate_order", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                F_, I, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "writes the step again inline in the lectures' gate order f, i, g, o"),
+        wrong("ind_states_written_in_place", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs.append(H)
+            with torch.no_grad():  # hand the final state back through the arguments, as a layer keeps it
+                H0.copy_(H)
+                C0.copy_(C)
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "overwrites the caller's H0 and C0 with the final state", prelude=LSTM_STEP),
+        wrong("ind_outputs_filled_through_data", """
+            H, C = H0, C0
+            outputs = torch.zeros(X.shape[0], X.shape[1], H0.shape[1], dtype=X.dtype)
+            for t in range(X.shape[1]):
+                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                outputs[:, t] = H.data
+            return outputs, (H, C)
+            """, "writes H.data into a preallocated tensor: the outputs carry no gradient",
+              prelude=LSTM_STEP),
+        correct("ind_step_outputs_preallocated", """
+            T = X.shape[1]
+            outputs = X.new_zeros(batch_size, T, num_hiddens)
+            state = (H0, C0)
+            for t in range(T):
+                state = lstm_step(X[:, t], *state, W_x, W_h, b)
+                outputs = outputs.index_copy(1, torch.tensor([t], device=X.device), state[0].unsqueeze(1))
+            return outputs, tuple(state)
+            """, "calls its own lstm_step; fills the outputs with out-of-place index_copy",
+                prelude=LSTM_STEP),
+    ],
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-predict-cell-path-gradient": [
+        wrong("ind_one_step_only", """
+            return float(1 / (1 + np.exp(-forget_bias)))
+            """, "the forget gate of one step: the power num_steps is missing"),
+        wrong("ind_bias_without_sigmoid", """
+            return float(forget_bias ** num_steps)
+            """, "takes the bias itself as the forget gate (no sigmoid)"),
+        wrong("ind_gates_added", """
+            return float(num_steps / (1 + np.exp(-forget_bias)))
+            """, "adds the forget gates over the steps instead of multiplying them"),
+        wrong("ind_half_every_step", """
+            return 0.5 ** num_steps  # every weight is zero, so every gate is sigmoid(0)
+            """, "ignores the bias: takes every gate as sigmoid(0) = 1/2"),
+        wrong("ind_constant_carousel", """
+            return 1.0  # the cell path is additive: the gradient neither vanishes nor explodes
+            """, "the 'constant error carousel' taken literally: 1 whatever the forget gate"),
+        wrong("ind_steps_off_by_one", """
+            return float((1 / (1 + np.exp(-forget_bias))) ** (num_steps - 1))
+            """, "one factor too few: T - 1 forget gates between C_0 and C_T"),
+        wrong("ind_one_minus_forget", """
+            return float((1 / (1 + np.exp(forget_bias))) ** num_steps)
+            """, "sigmoid(-b_f) = 1 - F: keeps the part the gate forgets"),
+        wrong("ind_keras_bias_added_again", """
+            return float((1 / (1 + np.exp(-(forget_bias + 1)))) ** num_steps)
+            """, "adds Keras' unit forget bias of 1 on top of b_f"),
+        wrong("ind_sigmoid_precedence", """
+            return float((1 / 1 + np.exp(-forget_bias)) ** num_steps)
+            """, "1 / 1 + exp(-b): missing parentheses, so the 'gate' is 1 + exp(-b_f)"),
+        wrong("ind_tanh_gate", """
+            return float(np.tanh(forget_bias) ** num_steps)
+            """, "tanh instead of the sigmoid for the forget gate"),
+        wrong("ind_through_hidden_state", """
+            forget_gate = 1 / (1 + np.exp(-forget_bias))
+            return float(0.5 * forget_gate ** num_steps)  # H_T = O_T * tanh(C_T), O_T = sigmoid(0)
+            """, "predicts dH_T/dC_0 (an extra factor O_T = 1/2), not dC_T/dC_0"),
+        wrong("ind_returns_tensor", """
+            return torch.sigmoid(torch.tensor(float(forget_bias))) ** num_steps
+            """, "returns a torch tensor, not a float"),
+        wrong("ind_measures_with_a_cell", """
+            cell = torch.nn.LSTMCell(1, 1)
+            with torch.no_grad():
+                for p in cell.parameters():
+                    p.zero_()
+                cell.bias_ih[1] = forget_bias  # the f block of i, f, g, o
+            C0 = torch.zeros(1, 1, requires_grad=True)
+            H, C = torch.zeros(1, 1), C0
+            x = torch.zeros(1, 1)
+            for _ in range(num_steps):
+                H, C = cell(x, (H, C))
+            (grad,) = torch.autograd.grad(C.sum(), C0)
+            return float(grad)
+            """, "measures with an nn.LSTMCell instead of predicting, which the prompt forbids"),
+        correct("ind_log_space", """
+            import math
+            log_gate = -math.log1p(math.exp(-forget_bias))  # log sigmoid(b_f)
+            return math.exp(num_steps * log_gate)
+            """, "the product of the forget gates computed in log space"),
+        correct("ind_numpy_float32", """
+            gate = np.float32(1) / (np.float32(1) + np.exp(-np.float32(forget_bias)))
+            return gate ** num_steps
+            """, "a NumPy float32 result: a NumPy float, as the prompt allows"),
+    ],
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-gru-step": [
         wrong("ind_reset_on_state", _then(_GRU_PARTS, """
             W_hn = W_h[:, 2 * h:]
             N = torch.tanh(x_n + (R * H_prev) @ W_hn + b_h[2 * h:])
@@ -202,9 +475,37 @@ BANK = {
             N = torch.tanh(torch.addcmul(x_n, R, h_n))
             return torch.lerp(N, H_prev, Z)
             """), "torch.addcmul for the candidate, torch.lerp for the blend"),
+        wrong("ind_reset_gate_unused", _then(_GRU_PARTS, """
+            N = torch.tanh(x_n + h_n)
+            return (1 - Z) * N + Z * H_prev
+            """), "computes R but never applies it to the candidate"),
+        wrong("ind_reset_on_whole_candidate", _then(_GRU_PARTS, """
+            N = torch.tanh(R * (x_n + h_n))
+            return (1 - Z) * N + Z * H_prev
+            """), "the reset gate multiplies the input part of the candidate too"),
+        wrong("ind_candidate_sigmoid", _then(_GRU_PARTS, """
+            N = torch.sigmoid(x_n + R * h_n)
+            return (1 - Z) * N + Z * H_prev
+            """), "a sigmoid instead of tanh for the candidate"),
+        wrong("ind_one_minus_reset", _then(_GRU_PARTS, """
+            N = torch.tanh(x_n + (1 - R) * h_n)
+            return (1 - Z) * N + Z * H_prev
+            """), "uses 1 - R as the reset, as if the reset gate were flipped like the update gate"),
+        wrong("ind_chunk_default_dim", """
+            x_r, x_z, x_n = (X_t @ W_x + b_x).chunk(3)
+            h_r, h_z, h_n = (H_prev @ W_h + b_h).chunk(3)
+            R = torch.sigmoid(x_r + h_r)
+            Z = torch.sigmoid(x_z + h_z)
+            N = torch.tanh(x_n + R * h_n)
+            return (1 - Z) * N + Z * H_prev
+            """, "torch.chunk's default axis 0 splits the batch, not the gate blocks"),
+        wrong("ind_tanh_on_new_state", _then(_GRU_PARTS, """
+            N = torch.tanh(x_n + R * h_n)
+            return torch.tanh((1 - Z) * N + Z * H_prev)
+            """), "squashes the blended state with another tanh"),
     ],
-    # ------------------------------------------------------------------ Exercise 3
-    "ex3-torch-to-keras": [
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-torch-to-keras": [
         wrong("ind_lstm_hh_bias_only", ("""
             to_np = lambda t: t.detach().cpu().numpy()
             keras_lstm.set_weights([to_np(torch_lstm.weight_ih_l0).T, to_np(torch_lstm.weight_hh_l0).T,
@@ -313,9 +614,42 @@ BANK = {
             keras_gru.set_weights([z_r_n(to_np(torch_gru.weight_ih_l0)).T, z_r_n(to_np(torch_gru.weight_hh_l0)).T,
                                    np.vstack([z_r_n(to_np(torch_gru.bias_ih_l0)), z_r_n(to_np(torch_gru.bias_hh_l0))])])
             """), "Keras variables assigned one by one; the GRU blocks reordered along PyTorch's rows"),
+        wrong("ind_lstm_biases_averaged", ("""
+            to_np = lambda t: t.detach().cpu().numpy()
+            keras_lstm.set_weights([to_np(torch_lstm.weight_ih_l0).T, to_np(torch_lstm.weight_hh_l0).T,
+                                    (to_np(torch_lstm.bias_ih_l0) + to_np(torch_lstm.bias_hh_l0)) / 2])
+            """, GRU_OK), "averages the two biases instead of adding them"),
+        wrong("ind_gru_biases_summed_in_row0", (LSTM_OK, """
+            if not keras_gru.cell.reset_after:
+                raise ValueError("reset_after=False is not PyTorch's GRU")
+            h = num_hiddens
+            to_np = lambda t: t.detach().cpu().numpy()
+            perm = lambda a: np.concatenate([a[..., h:2 * h], a[..., :h], a[..., 2 * h:]], axis=-1)
+            total = perm(to_np(torch_gru.bias_ih_l0) + to_np(torch_gru.bias_hh_l0))
+            keras_gru.set_weights([perm(to_np(torch_gru.weight_ih_l0).T), perm(to_np(torch_gru.weight_hh_l0).T),
+                                   np.stack([total, np.zeros_like(total)])])
+            """), "adds the two biases as for the LSTM: b_hn no longer sits inside the reset"),
+        wrong("ind_gru_message_without_name", (LSTM_OK, """
+            if not keras_gru.cell.reset_after:
+                raise ValueError("this Keras GRU uses the lecture's candidate, not PyTorch's")
+            h = num_hiddens
+            to_np = lambda t: t.detach().cpu().numpy()
+            perm = lambda a: np.concatenate([a[..., h:2 * h], a[..., :h], a[..., 2 * h:]], axis=-1)
+            keras_gru.set_weights([perm(to_np(torch_gru.weight_ih_l0).T), perm(to_np(torch_gru.weight_hh_l0).T),
+                                   np.stack([perm(to_np(torch_gru.bias_ih_l0)), perm(to_np(torch_gru.bias_hh_l0))])])
+            """), "the ValueError's message does not name reset_after"),
+        wrong("ind_gru_order_z_n_r", (LSTM_OK, """
+            if not keras_gru.cell.reset_after:
+                raise ValueError("reset_after=False")
+            h = num_hiddens
+            to_np = lambda t: t.detach().cpu().numpy()
+            perm = lambda a: np.concatenate([a[..., h:2 * h], a[..., 2 * h:], a[..., :h]], axis=-1)  # r,z,n -> z,n,r
+            keras_gru.set_weights([perm(to_np(torch_gru.weight_ih_l0).T), perm(to_np(torch_gru.weight_hh_l0).T),
+                                   np.stack([perm(to_np(torch_gru.bias_ih_l0)), perm(to_np(torch_gru.bias_hh_l0))])])
+            """), "moves the blocks to z, n, r (a rotation) instead of z, r, n"),
     ],
-    # ------------------------------------------------------------------ Exercise 4
-    "ex4-num-params": [
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-num-params": [
         wrong("ind_default_torch", '''
             def num_params(cell, num_inputs, num_hiddens, framework="torch"):
                 """Count the trainable parameters of a one-layer recurrent cell."""
@@ -393,9 +727,51 @@ BANK = {
                 raise ValueError(f"unknown cell {cell!r} or framework {framework!r}") from None
             return int(blocks * num_hiddens * (num_inputs + num_hiddens + biases))
             """, "a (cell, framework) table; KeyError turned into ValueError"),
+        wrong("ind_counts_gates_not_blocks", """
+            gates = {"rnn": 1, "lstm": 3, "gru": 2}  # LSTM: forget, input, output; GRU: update, reset
+            if cell not in gates or framework not in ("keras", "torch"):
+                raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+            biases = 1 if framework == "keras" and cell != "gru" else 2
+            return gates[cell] * (num_hiddens * (num_inputs + num_hiddens) + biases * num_hiddens)
+            """, "counts the gates only: the LSTM's and GRU's candidate block is missing"),
+        wrong("ind_torch_rnn_one_bias", """
+            blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+            if cell not in blocks or framework not in ("keras", "torch"):
+                raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+            biases = 2 if cell == "gru" or (framework == "torch" and cell == "lstm") else 1
+            return blocks[cell] * (num_hiddens * (num_inputs + num_hiddens) + biases * num_hiddens)
+            """, "one bias for PyTorch's nn.RNN, which keeps b_ih and b_hh"),
+        wrong("ind_recurrent_weights_missing", """
+            blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+            if cell not in blocks or framework not in ("keras", "torch"):
+                raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+            biases = 1 if framework == "keras" and cell != "gru" else 2
+            return blocks[cell] * (num_inputs * num_hiddens + biases * num_hiddens)
+            """, "forgets the h * h recurrent weights of each block"),
+        wrong("ind_assert_validation", """
+            blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+            assert cell in blocks, f"unknown cell {cell!r}"
+            assert framework in ("keras", "torch"), f"unknown framework {framework!r}"
+            biases = 1 if framework == "keras" and cell != "gru" else 2
+            return blocks[cell] * (num_hiddens * (num_inputs + num_hiddens) + biases * num_hiddens)
+            """, "validates with assert: AssertionError, not ValueError"),
+        wrong("ind_unknown_gives_zero", """
+            blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+            if cell not in blocks or framework not in ("keras", "torch"):
+                return 0
+            biases = 1 if framework == "keras" and cell != "gru" else 2
+            return blocks[cell] * (num_hiddens * (num_inputs + num_hiddens) + biases * num_hiddens)
+            """, "returns 0 for an unknown cell or framework instead of raising ValueError"),
+        wrong("ind_inputs_and_hiddens_swapped", """
+            blocks = {"rnn": 1, "lstm": 4, "gru": 3}
+            if cell not in blocks or framework not in ("keras", "torch"):
+                raise ValueError(f"unknown cell {cell!r} or framework {framework!r}")
+            biases = 1 if framework == "keras" and cell != "gru" else 2
+            return blocks[cell] * (num_inputs * (num_inputs + num_hiddens) + biases * num_inputs)
+            """, "sizes the blocks by num_inputs instead of num_hiddens (right only when d == h)"),
     ],
-    # ------------------------------------------------------------------ Exercise 5
-    "ex5-keras-classifier": [
+    # ------------------------------------------------------------------ Exercise 7
+    "ex7-keras-classifier": [
         wrong("ind_all_steps_then_dense", """
             recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
             if cell not in recurrent:
@@ -484,5 +860,57 @@ BANK = {
             model.add(layers.Dense(units=num_classes, activation=None))
             return model
             """, "keras.layers.InputLayer and model.add, keyword arguments spelled out"),
+        wrong("ind_generic_rnn_wrapper", """
+            cells = {"rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell, "gru": keras.layers.GRUCell}
+            if cell not in cells:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), keras.layers.RNN(cells[cell](num_hiddens)),
+                                     keras.layers.Dense(num_classes)])
+            """, "keras.layers.RNN around a cell: not the LSTM/GRU layer, and no cuDNN path"),
+        wrong("ind_unrolled", """
+            recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+            if cell not in recurrent:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), recurrent[cell](num_hiddens, unroll=True),
+                                     keras.layers.Dense(num_classes)])
+            """, "unroll=True: not the default, not cuDNN-eligible (and needs a fixed length)"),
+        wrong("ind_bidirectional", """
+            recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+            if cell not in recurrent:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)),
+                                     keras.layers.Bidirectional(recurrent[cell](num_hiddens)),
+                                     keras.layers.Dense(num_classes)])
+            """, "a bidirectional layer: twice the units and parameters, not the one layer asked for"),
+        wrong("ind_lstm_and_gru_swapped", """
+            recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.GRU, "gru": keras.layers.LSTM}
+            if cell not in recurrent:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), recurrent[cell](num_hiddens),
+                                     keras.layers.Dense(num_classes)])
+            """, "'lstm' builds a GRU and 'gru' an LSTM"),
+        wrong("ind_unknown_cell_keyerror", """
+            recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[cell]
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), recurrent(num_hiddens),
+                                     keras.layers.Dense(num_classes)])
+            """, "an unknown cell raises KeyError, not ValueError"),
+        wrong("ind_no_unit_forget_bias", """
+            if cell == "rnn":
+                layer = keras.layers.SimpleRNN(num_hiddens)
+            elif cell == "lstm":
+                layer = keras.layers.LSTM(num_hiddens, unit_forget_bias=False)  # PyTorch-like start
+            elif cell == "gru":
+                layer = keras.layers.GRU(num_hiddens)
+            else:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), layer, keras.layers.Dense(num_classes)])
+            """, "turns off the LSTM's unit_forget_bias: a changed default"),
+        wrong("ind_masking_first", """
+            recurrent = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+            if cell not in recurrent:
+                raise ValueError(cell)
+            return keras.Sequential([keras.Input(shape=(None, vocab_size)), keras.layers.Masking(),
+                                     recurrent[cell](num_hiddens), keras.layers.Dense(num_classes)])
+            """, "an extra Masking layer: not the three layers asked for"),
     ],
 }
