@@ -1,9 +1,11 @@
 """Trained weights that ship with the course: NumPy archives, checked against the manifest, read without pickle.
 
-``charlm/charrnn_h128.npz`` is Chapter 1's character-level RNN trained far longer than the
-chapter can (``data/charlm/make_charlm_checkpoint.py`` made it).  :func:`read_charlm_checkpoint`
-returns its arrays after checking them; ``course_utils.torch.load_charlm_checkpoint`` and
-``course_utils.keras.load_charlm_checkpoint`` turn them into a model of either framework.
+``charlm/charrnn_h128.npz`` is Chapter 1's character-level RNN and ``charlm/charlstm_h64.npz``
+Chapter 2's character-level LSTM, each trained far longer than its chapter can (the scripts
+``data/charlm/make_charlm_checkpoint.py`` and ``data/charlm/make_charlstm_checkpoint.py`` made
+them).  :func:`read_charlm_checkpoint` returns the arrays of either after checking them;
+``load_charlm_checkpoint`` and ``load_charlstm_checkpoint`` in ``course_utils.torch`` and
+``course_utils.keras`` turn them into a model of either framework.
 """
 
 from __future__ import annotations
@@ -16,31 +18,52 @@ import numpy as np
 from course_utils.data import DataFileError, data_path
 from course_utils.text import CharVocab
 
-#: The shipped checkpoint, relative to the data folder (listed in ``data/MANIFEST.json``).
+#: The shipped RNN checkpoint, relative to the data folder (listed in ``data/MANIFEST.json``).
 CHARLM_CHECKPOINT = "charlm/charrnn_h128.npz"
-#: The arrays of a ``CharRNN`` checkpoint: the PyTorch ``state_dict`` names.
+#: The shipped LSTM checkpoint, relative to the data folder (listed in ``data/MANIFEST.json``).
+CHARLSTM_CHECKPOINT = "charlm/charlstm_h64.npz"
+#: The shipped checkpoint of each cell: ``"rnn"`` (``CharRNN``) and ``"lstm"`` (``CharLSTM``).
+CHECKPOINTS = {"rnn": CHARLM_CHECKPOINT, "lstm": CHARLSTM_CHECKPOINT}
+#: The arrays of a checkpoint, of either cell: the PyTorch ``state_dict`` names.
 CHARLM_WEIGHTS = ("rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0",
                   "head.weight", "head.bias")
+_MODELS = {"rnn": "CharRNN", "lstm": "CharLSTM"}
+_BLOCKS = {"rnn": 1, "lstm": 4}  # PyTorch stacks an LSTM's four blocks (i, f, g, o) along the rows
 
 
-def _expected_shapes(vocab_size: int, num_hiddens: int) -> dict[str, tuple[int, ...]]:
-    V, H = vocab_size, num_hiddens
-    return {"rnn.weight_ih_l0": (H, V), "rnn.weight_hh_l0": (H, H), "rnn.bias_ih_l0": (H,),
-            "rnn.bias_hh_l0": (H,), "head.weight": (V, H), "head.bias": (V,)}
+def _expected_shapes(vocab_size: int, num_hiddens: int, cell: str = "rnn") -> dict[str, tuple[int, ...]]:
+    V, H, G = vocab_size, num_hiddens, _BLOCKS[cell] * num_hiddens
+    return {"rnn.weight_ih_l0": (G, V), "rnn.weight_hh_l0": (G, H), "rnn.bias_ih_l0": (G,),
+            "rnn.bias_hh_l0": (G,), "head.weight": (V, H), "head.bias": (V,)}
 
 
-def read_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> dict[str, np.ndarray]:
+def _check_cell(path: Path, arrays: dict[str, np.ndarray], cell: str) -> None:
+    """Refuse the checkpoint of the other cell with a message that names the right loader."""
+    rows, num_hiddens = arrays["rnn.weight_hh_l0"].shape[:1], int(arrays["num_hiddens"])
+    for other, blocks in _BLOCKS.items():
+        if other != cell and rows == (blocks * num_hiddens,):
+            raise ValueError(
+                f"{path} holds a {_MODELS[other]} (its recurrent weights have {blocks} x {num_hiddens} rows), "
+                f"not a {_MODELS[cell]}: load it with load_{'charlm' if other == 'rnn' else 'charlstm'}_checkpoint")
+
+
+def read_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None, *,
+                           cell: str = "rnn") -> dict[str, np.ndarray]:
     """Return the arrays of a character-model checkpoint, checked against ``vocab``.
 
-    ``path=None`` reads the shipped :data:`CHARLM_CHECKPOINT` through
+    ``cell`` is ``"rnn"`` (a ``CharRNN``, Chapter 1) or ``"lstm"`` (a ``CharLSTM``, Chapter 2).
+    ``path=None`` reads that cell's shipped file (:data:`CHECKPOINTS`) through
     :func:`course_utils.data.data_path`, which refuses a missing or corrupt file; another
-    ``path`` (e.g. a file the script rebuilt) is read as it is.  The result maps the PyTorch
+    ``path`` (e.g. a file a script rebuilt) is read as it is.  The result maps the PyTorch
     names of :data:`CHARLM_WEIGHTS` to float32 arrays, plus the metadata (``steps``,
     ``num_hiddens``, ``vocab``, ...).  Raises :class:`ValueError` when ``vocab`` is not the
-    vocabulary the model was trained with (the ids would mean other characters), and
-    :class:`course_utils.data.DataFileError` when the file is no such checkpoint.
+    vocabulary the model was trained with (the ids would mean other characters) or the file
+    holds the other cell's model, and :class:`course_utils.data.DataFileError` when the file
+    is no such checkpoint.
     """
-    path = data_path(CHARLM_CHECKPOINT) if path is None else Path(path)
+    if cell not in _MODELS:
+        raise ValueError(f"cell must be 'rnn' or 'lstm'; got {cell!r}")
+    path = data_path(CHECKPOINTS[cell]) if path is None else Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:  # never unpickle: arrays and strings only
             arrays = {name: archive[name] for name in archive.files}
@@ -48,7 +71,7 @@ def read_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> 
         raise DataFileError(f"{path} is not a readable NumPy .npz archive ({err})") from err
     missing = [name for name in (*CHARLM_WEIGHTS, "num_hiddens", "vocab") if name not in arrays]
     if missing:
-        raise DataFileError(f"{path} is not a CharRNN checkpoint: it lacks {missing}")
+        raise DataFileError(f"{path} is not a {_MODELS[cell]} checkpoint: it lacks {missing}")
     saved = str(arrays["vocab"])
     ours = "".join(vocab.itos)
     if saved != ours:
@@ -58,7 +81,8 @@ def read_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> 
             f"missing from yours: {lacking!r}, not in the checkpoint's: {extra!r}. Build it as the checkpoint's "
             "script did: CharVocab.from_text(load_text('shakespeare/tragedies.txt'))"
         )
-    for name, shape in _expected_shapes(len(vocab), int(arrays["num_hiddens"])).items():
+    _check_cell(path, arrays, cell)
+    for name, shape in _expected_shapes(len(vocab), int(arrays["num_hiddens"]), cell).items():
         if arrays[name].shape != shape:
             raise DataFileError(f"{path}: {name} has shape {arrays[name].shape}, expected {shape}")
         arrays[name] = arrays[name].astype(np.float32)

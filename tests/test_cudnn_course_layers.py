@@ -219,6 +219,7 @@ def test_course_utils_recurrent_layers_keep_cudnn_defaults(module):
 #: Every Keras model course_utils.keras exports, and how to build a small one.
 COURSE_MODELS = {
     "CharRNN": lambda: _built(ck.CharRNN(vocab_size=5, num_hiddens=8), np.zeros((2, 3), dtype=np.int64)),
+    "CharLSTM": lambda: _built(ck.CharLSTM(vocab_size=5, num_hiddens=8), np.zeros((2, 3), dtype=np.int64)),
 }
 
 

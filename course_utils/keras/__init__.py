@@ -3,8 +3,8 @@
 * :mod:`~course_utils.keras.device`: ``get_device``, ``disable_tf32``;
 * :mod:`~course_utils.keras.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
 * :mod:`~course_utils.keras.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
-* :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``,
-  ``load_charlm_checkpoint``;
+* :mod:`~course_utils.keras.charlm`: ``CharRNN``, ``CharLSTM``, ``fit``, ``evaluate_loss``, ``generate``,
+  ``hidden_states``, ``load_charlm_checkpoint``, ``load_charlstm_checkpoint``;
 * :mod:`~course_utils.keras.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
@@ -40,8 +40,8 @@ with quiet_native_stderr(), without_module("sklearn"):
 
 from course_utils.keras.attention import dot_product_attention, masked_cross_entropy  # noqa: E402
 from course_utils.keras.bptt import clip_grad_norm, grad_norms_through_time  # noqa: E402
-from course_utils.keras.charlm import (CharRNN, evaluate_loss, fit, generate, hidden_states,  # noqa: E402
-                                     load_charlm_checkpoint)
+from course_utils.keras.charlm import (CharLSTM, CharRNN, evaluate_loss, fit, generate,  # noqa: E402
+                                     hidden_states, load_charlm_checkpoint, load_charlstm_checkpoint)
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
 from course_utils.keras.classify import recurrent_classifier  # noqa: E402
 from course_utils.keras.embed import embedding_layer, embedding_weights  # noqa: E402
@@ -55,6 +55,7 @@ from course_utils.keras.stacked import (bidirectional_stack, final_states, last_
                                         stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
+    "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
     "bidirectional_stack",
@@ -78,6 +79,7 @@ __all__ = [
     "last_forward_first_backward",
     "last_real_step",
     "load_charlm_checkpoint",
+    "load_charlstm_checkpoint",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",

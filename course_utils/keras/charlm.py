@@ -1,5 +1,5 @@
-"""A character-level language model in Keras: the model, training, evaluation, sampling, probing and
-the longer-trained checkpoint that ships with the course.
+"""A character-level language model in Keras: the models (RNN and LSTM), training, evaluation, sampling,
+probing and the longer-trained checkpoints that ship with the course.
 
 :func:`fit` uses Keras' own ``compile`` and ``fit`` and recovers the loss of every
 mini-batch, which Keras logs only as a running mean.
@@ -34,6 +34,37 @@ class CharRNN(keras.Model):
         outputs, H = self.rnn(X, initial_state=initial_state)  # (B, T, num_hiddens), (B, num_hiddens)
         logits = self.head(outputs)  # (B, T, V)
         return (logits, H) if return_state else logits
+
+
+class CharLSTM(keras.Model):
+    """Character-level language model: one-hot characters -> ``LSTM`` -> ``Dense`` logits.
+
+    Chapter 2's model.  The forget block of the LSTM's bias (Keras packs ``i, f, c, o``, the
+    order of PyTorch's ``i, f, g, o``) starts at ``forget_bias``, the rest of the bias at 0;
+    the weights keep Keras' initialisation (Glorot, orthogonal).  The same call as
+    :class:`CharRNN`; with ``return_state`` the state is ``[H, C]``, ``(B, H)`` each.
+    """
+
+    def __init__(self, vocab_size: int, num_hiddens: int, forget_bias: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab_size, self.num_hiddens, self.forget_bias = vocab_size, num_hiddens, forget_bias
+        self.rnn = layers.LSTM(num_hiddens, return_sequences=True, return_state=True)
+        self.head = layers.Dense(vocab_size)
+
+    def build(self, input_shape) -> None:
+        """Build both layers for ids of shape ``input_shape`` ``(B, T)`` and set the forget bias."""
+        self.rnn.build((None, None, self.vocab_size))  # one-hot inputs (B, T, V)
+        self.head.build((None, None, self.num_hiddens))
+        bias = np.zeros(4 * self.num_hiddens, dtype="float32")  # (4h,): i, f, c, o
+        bias[self.num_hiddens:2 * self.num_hiddens] = self.forget_bias
+        self.rnn.cell.bias.assign(bias)
+
+    def call(self, X, initial_state=None, return_state: bool = False):
+        """Map ids ``(B, T)`` to logits ``(B, T, vocab_size)``; with ``return_state`` also ``[H, C]``."""
+        X = ops.one_hot(ops.cast(X, "int32"), self.vocab_size)  # (B, T, V)
+        outputs, H, C = self.rnn(X, initial_state=initial_state)  # (B, T, num_hiddens), (B, num_hiddens) x 2
+        logits = self.head(outputs)  # (B, T, V)
+        return (logits, [H, C]) if return_state else logits
 
 
 def fit(model: CharRNN, X_train: np.ndarray, Y_train: np.ndarray, *, train_steps: int, batch_size: int = 32,
@@ -102,7 +133,7 @@ def hidden_states(model: CharRNN, vocab: CharVocab, text: str) -> np.ndarray:
     ``text[t]``, for plotting what each trained unit responds to.
     """
     X = ops.one_hot(vocab.encode(text)[None].astype("int32"), model.vocab_size)  # (1, T, V)
-    outputs, _ = model.rnn(X)  # (1, T, num_hiddens)
+    outputs = model.rnn(X)[0]  # (1, T, num_hiddens); the final state(s) follow
     return ops.convert_to_numpy(outputs[0])  # (T, num_hiddens)
 
 
@@ -120,5 +151,23 @@ def load_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> 
     model(np.zeros((1, 1), dtype=np.int64))  # build the layers
     model.rnn.set_weights([w["rnn.weight_ih_l0"].T, w["rnn.weight_hh_l0"].T,  # (V, H), (H, H)
                            w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]])  # (H,)
+    model.head.set_weights([w["head.weight"].T, w["head.bias"]])  # (H, V), (V,)
+    return model
+
+
+def load_charlstm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> CharLSTM:
+    """Return the :class:`CharLSTM` saved in ``data/charlm/charlstm_h64.npz``, built and ready to call.
+
+    That is Chapter 2's model (64 hidden units, forget bias 1) trained for many more steps in
+    PyTorch by ``data/charlm/make_charlstm_checkpoint.py``; the same arguments and checks as
+    :func:`course_utils.torch.load_charlstm_checkpoint`.  Keras packs the gates in PyTorch's
+    order (``i, f, c, o``), so the weights only turn to the row form: ``kernel = weight_ih.T``,
+    ``recurrent_kernel = weight_hh.T``, ``bias = bias_ih + bias_hh``, the ``Dense`` kernel ``head.weight.T``.
+    """
+    w = read_charlm_checkpoint(vocab, path, cell="lstm")
+    model = CharLSTM(len(vocab), int(w["num_hiddens"]))
+    model(np.zeros((1, 1), dtype=np.int64))  # build the layers
+    model.rnn.set_weights([w["rnn.weight_ih_l0"].T, w["rnn.weight_hh_l0"].T,  # (V, 4H), (H, 4H)
+                           w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]])  # (4H,)
     model.head.set_weights([w["head.weight"].T, w["head.bias"]])  # (H, V), (V,)
     return model

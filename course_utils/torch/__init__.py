@@ -3,8 +3,8 @@
 * :mod:`~course_utils.torch.device`: ``get_device``, ``disable_tf32``;
 * :mod:`~course_utils.torch.rnn`: ``rnn_step``, ``rnn_forward``, ``load_rnn_weights``;
 * :mod:`~course_utils.torch.bptt`: ``clip_grad_norm``, ``grad_norms_through_time``;
-* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``fit``, ``evaluate_loss``, ``generate``, ``hidden_states``,
-  ``load_charlm_checkpoint``;
+* :mod:`~course_utils.torch.charlm`: ``CharRNN``, ``CharLSTM``, ``fit``, ``evaluate_loss``, ``generate``,
+  ``hidden_states``, ``load_charlm_checkpoint``, ``load_charlstm_checkpoint``;
 * :mod:`~course_utils.torch.gates`: ``lstm_step``, ``lstm_forward``, ``gru_step``, ``gru_forward``,
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
@@ -21,7 +21,8 @@ Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch
 
 from course_utils.torch.attention import dot_product_attention, masked_cross_entropy
 from course_utils.torch.bptt import clip_grad_norm, grad_norms_through_time
-from course_utils.torch.charlm import CharRNN, evaluate_loss, fit, generate, hidden_states, load_charlm_checkpoint
+from course_utils.torch.charlm import (CharLSTM, CharRNN, evaluate_loss, fit, generate, hidden_states,
+                                     load_charlm_checkpoint, load_charlstm_checkpoint)
 from course_utils.torch.device import disable_tf32, get_device
 from course_utils.torch.classify import recurrent_classifier
 from course_utils.torch.embed import embedding_layer, embedding_weights
@@ -35,6 +36,7 @@ from course_utils.torch.stacked import (bidirectional_stack, final_states, last_
                                         stacked_lstm_forward, stacked_lstm_weights)
 
 __all__ = [
+    "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
     "bidirectional_stack",
@@ -58,6 +60,7 @@ __all__ = [
     "last_forward_first_backward",
     "last_real_step",
     "load_charlm_checkpoint",
+    "load_charlstm_checkpoint",
     "load_gru_weights",
     "load_lstm_weights",
     "load_rnn_weights",

@@ -1,5 +1,5 @@
-"""A character-level language model in PyTorch: the model, training, evaluation, sampling, probing and
-the longer-trained checkpoint that ships with the course."""
+"""A character-level language model in PyTorch: the models (RNN and LSTM), training, evaluation, sampling,
+probing and the longer-trained checkpoints that ship with the course."""
 
 from __future__ import annotations
 
@@ -32,9 +32,36 @@ class CharRNN(nn.Module):
         return self.head(outputs), H  # (B, T, V)
 
 
-def fit(model: CharRNN, X_train: np.ndarray, Y_train: np.ndarray, *, train_steps: int, batch_size: int = 32,
-        lr: float = 3e-3, max_norm: float = 1.0, seed: int = 0, progress: bool = True) -> list[float]:
-    """Train a :class:`CharRNN` with Adam and gradient clipping on random windows of ``(X_train, Y_train)``.
+class CharLSTM(nn.Module):
+    """Character-level language model: one-hot characters -> ``nn.LSTM`` -> linear layer to logits.
+
+    Chapter 2's model: the forget block (the second of PyTorch's ``i, f, g, o``) of
+    ``rnn.bias_ih_l0`` starts at ``forget_bias`` and that of ``rnn.bias_hh_l0`` at 0, so the
+    forget gate starts near ``sigmoid(forget_bias)``; every other weight keeps PyTorch's
+    initialisation.  The same call as :class:`CharRNN`, with the state ``(H, C)``.
+    """
+
+    def __init__(self, vocab_size: int, num_hiddens: int, forget_bias: float = 1.0):
+        super().__init__()
+        self.vocab_size, self.num_hiddens = vocab_size, num_hiddens
+        self.rnn = nn.LSTM(vocab_size, num_hiddens, batch_first=True)
+        self.head = nn.Linear(num_hiddens, vocab_size)
+        with torch.no_grad():
+            self.rnn.bias_ih_l0[num_hiddens:2 * num_hiddens] = forget_bias
+            self.rnn.bias_hh_l0[num_hiddens:2 * num_hiddens] = 0.0
+
+    def forward(self, X: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Map ids ``(B, T)`` to logits ``(B, T, vocab_size)`` and the state ``(H, C)``, ``(1, B, H)`` each."""
+        X = F.one_hot(X, self.vocab_size).float()  # (B, T, V)
+        outputs, state = self.rnn(X, state)  # (B, T, num_hiddens), ((1, B, num_hiddens), (1, B, num_hiddens))
+        return self.head(outputs), state  # (B, T, V)
+
+
+def fit(model: CharRNN | CharLSTM, X_train: np.ndarray, Y_train: np.ndarray, *, train_steps: int,
+        batch_size: int = 32, lr: float = 3e-3, max_norm: float = 1.0, seed: int = 0, progress: bool = True
+        ) -> list[float]:
+    """Train a :class:`CharRNN` or :class:`CharLSTM` with Adam and clipping on random windows of ``(X_train, Y_train)``.
 
     ``X_train`` and ``Y_train`` are id arrays ``(N, T)`` from :func:`course_utils.text.make_lm_windows`.
     Every step draws ``batch_size`` windows with replacement and starts each from a zero state
@@ -63,7 +90,7 @@ def fit(model: CharRNN, X_train: np.ndarray, Y_train: np.ndarray, *, train_steps
     return history
 
 
-def evaluate_loss(model: CharRNN, X: np.ndarray, Y: np.ndarray, batch_size: int = 256) -> float:
+def evaluate_loss(model: CharRNN | CharLSTM, X: np.ndarray, Y: np.ndarray, batch_size: int = 256) -> float:
     """Return the mean per-character cross-entropy, in nats, of ``model`` on every window of ``(X, Y)``.
 
     ``X`` and ``Y`` are id arrays ``(N, T)``; each window is read from a zero state, without
@@ -83,7 +110,7 @@ def evaluate_loss(model: CharRNN, X: np.ndarray, Y: np.ndarray, batch_size: int 
     return total / np.size(Y)
 
 
-def generate(model: CharRNN, vocab: CharVocab, prefix: str, num_chars: int, temperature: float = 1.0,
+def generate(model: CharRNN | CharLSTM, vocab: CharVocab, prefix: str, num_chars: int, temperature: float = 1.0,
              seed: int = 0) -> str:
     """Return ``prefix`` followed by ``num_chars`` characters sampled at ``temperature``.
 
@@ -102,7 +129,7 @@ def generate(model: CharRNN, vocab: CharVocab, prefix: str, num_chars: int, temp
     return prefix + vocab.decode(ids)
 
 
-def hidden_states(model: CharRNN, vocab: CharVocab, text: str) -> np.ndarray:
+def hidden_states(model: CharRNN | CharLSTM, vocab: CharVocab, text: str) -> np.ndarray:
     """Return the hidden state after each character of ``text``, read from a zero state.
 
     The result has shape ``(len(text), num_hiddens)``: row ``t`` is ``h_t`` after reading
@@ -127,5 +154,20 @@ def load_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> 
     """
     arrays = read_charlm_checkpoint(vocab, path)
     model = CharRNN(len(vocab), int(arrays["num_hiddens"]))
+    model.load_state_dict({name: torch.from_numpy(arrays[name]) for name in CHARLM_WEIGHTS})  # every name, strict
+    return model.eval()
+
+
+def load_charlstm_checkpoint(vocab: CharVocab, path: str | Path | None = None) -> CharLSTM:
+    """Return the :class:`CharLSTM` saved in ``data/charlm/charlstm_h64.npz``, on the CPU, in eval mode.
+
+    That is Chapter 2's model (64 hidden units, forget bias 1, the same recipe) trained for many
+    more steps by ``data/charlm/make_charlstm_checkpoint.py``; the arguments and checks are those
+    of :func:`load_charlm_checkpoint`, and an RNN checkpoint is refused with a
+    :class:`ValueError`.  ``model.rnn`` is the trained ``nn.LSTM(batch_first=True)``, e.g. for
+    :func:`course_utils.torch.gate_activations`.
+    """
+    arrays = read_charlm_checkpoint(vocab, path, cell="lstm")
+    model = CharLSTM(len(vocab), int(arrays["num_hiddens"]))
     model.load_state_dict({name: torch.from_numpy(arrays[name]) for name in CHARLM_WEIGHTS})  # every name, strict
     return model.eval()
