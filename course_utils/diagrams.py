@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib import patheffects
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from course_utils.plotting import _show_char
+from course_utils.plotting import MAX_HEATMAP_CHARS, _show_char
 
 _INK = "#333333"
 _GATE = dict(fc="#dbe9f6", ec="#1f4e79")  # sigmoid gates, as the cells of draw_unrolled_rnn
@@ -210,16 +210,23 @@ def plot_gate_heatmap(text: str, gates: Mapping[str, np.ndarray], *, units: Sequ
 
     ``gates`` maps a gate's name (e.g. ``"forget f"``) to its activations of shape
     ``(len(text), num_hiddens)``, row ``t`` after reading ``text[t]``; ``units`` picks the
-    hidden units to show, for every gate.  Rows are grouped by gate, in the order of ``gates``.
-    The colour range is fixed to ``[0, 1]`` (viridis), the range of sigmoid gates, so plots
-    compare.  Newlines show as ``⏎`` and spaces as ``␣``.
-    Raises ``ValueError`` when a gate's shape does not fit the text or a unit does not exist.
+    hidden units to show, for every gate.  Rows are grouped by gate, in the order of ``gates``,
+    with a white line between groups.  The colour range is fixed to ``[0, 1]`` (viridis, a
+    colour bar from 0 closed to 1 open), the range of sigmoid gates, so plots compare.
+    Characters are monospace tick labels, newlines shown as ``⏎`` and spaces as ``␣``.  At most
+    :data:`course_utils.plotting.MAX_HEATMAP_CHARS` (60) characters, so that the figure it
+    makes fits 10 inches with every character legible.
+    Raises ``ValueError`` when the text is longer, a gate's shape does not fit the text or a
+    unit does not exist.
     """
     if not gates:
         raise ValueError("gates is empty: pass at least one gate, e.g. {'forget f': f}")
     units = [int(u) for u in units]
     if not units:
         raise ValueError("units is empty: pass the indices of the hidden units to show")
+    if len(text) > MAX_HEATMAP_CHARS:
+        raise ValueError(f"plot_gate_heatmap shows at most {MAX_HEATMAP_CHARS} characters, so that they stay "
+                         f"readable at the page width; got {len(text)}: show a shorter passage (and its gates)")
     rows, labels = [], []
     for name, values in gates.items():
         values = np.asarray(values, dtype=float)
@@ -232,13 +239,17 @@ def plot_gate_heatmap(text: str, gates: Mapping[str, np.ndarray], *, units: Sequ
         rows.append(values[:, units].T)  # (len(units), len(text))
         labels += [f"{name}, unit {u}" for u in units]
     image_data = np.concatenate(rows, axis=0)  # (len(gates) * len(units), len(text))
-    ax = _axes(ax, (max(6.0, 0.22 * len(text) + 2.5), 0.4 * len(labels) + 1.4))
+    own_figure = ax is None
+    ax = _axes(ax, (min(10.0, max(6.0, 0.125 * len(text) + 3.0)), 0.3 * len(labels) + 1.5))
     image = ax.imshow(image_data, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
-    ax.figure.colorbar(image, ax=ax, label="gate value")
+    bar = ax.figure.colorbar(image, ax=ax, label="gate value (0 closed, 1 open)", pad=0.02)
+    bar.set_ticks([0.0, 0.25, 0.5, 0.75, 1.0])
     for k in range(1, len(gates)):  # separate the gates' groups of rows
         ax.axhline(k * len(units) - 0.5, color="white", lw=2)
-    ax.set_xticks(range(len(text)), labels=[_show_char(ch) for ch in text], family="monospace")
-    ax.set_yticks(range(len(labels)), labels=labels)
+    ax.set_xticks(range(len(text)), labels=[_show_char(ch) for ch in text], family="monospace", fontsize=11)
+    ax.set_yticks(range(len(labels)), labels=labels, fontsize=9)
     ax.tick_params(axis="x", length=0)
     ax.set(title=title, xlabel="input character")
+    if own_figure:  # keep the row labels and the colour bar inside the figure's 10 inches
+        ax.figure.tight_layout()
     return ax

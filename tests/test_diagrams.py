@@ -126,3 +126,34 @@ def test_gate_heatmap_rejects_missing_units_and_empty_input():
         plot_gate_heatmap("abc", {}, units=[0])
     with pytest.raises(ValueError, match="units is empty"):
         plot_gate_heatmap("abc", {"f": np.zeros((3, 3))}, units=[])
+
+
+def test_gate_heatmap_shows_at_most_60_characters():
+    gates = {"f": np.full((61, 2), 0.5)}
+    with pytest.raises(ValueError, match="shows at most 60 characters, so that they stay readable.*got 61"):
+        plot_gate_heatmap("a" * 61, gates, units=[0])
+    ax = plot_gate_heatmap("a" * 60, {"f": gates["f"][:60]}, units=[0, 1])
+    assert np.asarray(ax.get_images()[0].get_array()).shape == (2, 60)
+
+
+def test_gate_heatmap_is_legible_at_the_page_width():
+    """Chapter 2's largest call: 60 characters, three gates of four units, fits 10 inches, nothing overlaps."""
+    text = ("ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east")[:60]
+    rng = np.random.default_rng(0)
+    ax = plot_gate_heatmap(text, {f"{g} gate": rng.uniform(0, 1, (60, 64)) for g in "fio"},
+                           units=[5, 17, 60, 63], title="Gates of four units")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert fig.get_size_inches()[0] <= 10.0
+    assert fig.get_tightbbox(renderer).width <= 10.0  # nothing drawn past the figure's edge either
+    ticks = ax.get_xticklabels()
+    assert [t.get_text() for t in ticks] == [{"\n": "\u23ce", " ": "\u2423"}.get(ch, ch) for ch in text]
+    assert all(t.get_fontsize() >= 9 and t.get_fontfamily() == ["monospace"] for t in ticks)
+    boxes = [t.get_window_extent(renderer) for t in ticks]
+    assert all(a.x1 <= b.x0 for a, b in itertools.pairwise(boxes)), "character labels overlap"
+    labels = [t.get_window_extent(renderer) for t in ax.get_yticklabels()]
+    assert len(labels) == 12 and all(a.y0 >= b.y1 for a, b in itertools.pairwise(labels)), "row labels overlap"
+    (bar,) = [image.colorbar for image in ax.get_images()]
+    assert bar.mappable.get_clim() == (0.0, 1.0)
+    assert list(bar.get_ticks()) == [0.0, 0.25, 0.5, 0.75, 1.0] and "gate value" in bar.ax.get_ylabel()

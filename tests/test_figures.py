@@ -40,9 +40,6 @@ LOC = re.compile(r"\bloc\s*=\s*([\"'][^\"']*[\"']|[0-9]+)")
 
 #: (chapter folder, cell id, what) -> why it is here and what it waits for.
 KNOWN = {
-    ("diagrams", "plot_gate_heatmap", "width"):
-        "0.22 in per character: Chapter 2's 80 characters set 20.1 in, a 15.4-in image; a cap as in "
-        "plot_char_activations, or rows",
     ("plotting", "draw_unrolled_rnn", "figsize"):
         "1.9 in per step: 4 steps set 11.4 in, though the image is cropped to 9.0 in (the axes are off)",
 }
@@ -146,9 +143,9 @@ def _largest_chapter_figures():
             title="Trained PyTorch units on validation text"),
         "draw_lstm_cell": diagrams.draw_lstm_cell,  # Chapter 2
         "draw_gru_cell": diagrams.draw_gru_cell,  # Chapter 2
-        # Chapter 2: three gates of up to four units over 80 characters.
+        # Chapter 2: three gates of up to four units over a passage (at most 60 characters, as above).
         "plot_gate_heatmap": lambda: diagrams.plot_gate_heatmap(
-            _passage(80), {f"{g} gate": rng.uniform(0, 1, (80, 128)) for g in "fio"}, units=[5, 17, 60, 101],
+            _passage(chars), {f"{g} gate": rng.uniform(0, 1, (chars, 128)) for g in "fio"}, units=[5, 17, 60, 101],
             title="Forget, input and output gates of units [5, 17, 60, 101] on validation text"),
     }
 
