@@ -34,14 +34,25 @@ bias = np.stack([to_np(torch_gru.bias_ih_l0)[order], to_np(torch_gru.bias_hh_l0)
 keras_gru.set_weights([kernel, recurrent, bias])
 """
 
-# Exercise 2 runs on its own: an answer that calls lstm_step brings a correct one along, as
-# the student's notebook would have it from Exercise 1.
+# Exercise 2 asks for the step written inside the loop; the one answer that calls lstm_step
+# anyway brings a correct one along, as the student's notebook would have it from Exercise 1.
 LSTM_STEP = """
 def lstm_step(X_t, H_prev, C_prev, W_x, W_h, b):
     A = X_t @ W_x + H_prev @ W_h + b
     A_i, A_f, A_g, A_o = A.chunk(4, dim=1)
     C_t = torch.sigmoid(A_f) * C_prev + torch.sigmoid(A_i) * torch.tanh(A_g)
     return torch.sigmoid(A_o) * torch.tanh(C_t), C_t
+"""
+
+# Exercise 2's loop, right; a variant adds its own last lines (with _then).
+_FORWARD_LOOP = """
+H, C = H0, C0
+outputs = []
+for t in range(X.shape[1]):
+    I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+    C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+    H = torch.sigmoid(O) * torch.tanh(C)
+    outputs.append(H)
 """
 
 _LSTM_BODY = """
@@ -190,110 +201,112 @@ BANK = {
     # ------------------------------------------------------------------ Exercise 2
     "ex2-lstm-forward": [
         wrong("ind_cell_state_not_carried", """
-            H, C = H0, C0
+            H = H0
             outputs = []
             for t in range(X.shape[1]):
-                H, C_t = lstm_step(X[:, t], H, C0, W_x, W_h, b)  # the cell state restarts at C0
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C0 + torch.sigmoid(I) * torch.tanh(G)  # always from C0
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
-            return torch.stack(outputs, dim=1), (H, C_t)
-            """, "every step starts from C0: the cell state is not carried", prelude=LSTM_STEP),
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "every step starts from C0: the cell state is not carried"),
         wrong("ind_hidden_state_not_carried", """
             C = C0
             outputs = []
             for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H0, C, W_x, W_h, b)  # always H0
+                I, F_, G, O = (X[:, t] @ W_x + H0 @ W_h + b).chunk(4, dim=1)  # always H0
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "every step reads H0 instead of the previous hidden state", prelude=LSTM_STEP),
-        wrong("ind_outputs_time_first", """
-            H, C = H0, C0
-            outputs = []
-            for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
-                outputs.append(H)
+            """, "every step reads H0 instead of the previous hidden state"),
+        wrong("ind_outputs_time_first", _then(_FORWARD_LOOP, """
             return torch.stack(outputs), (H, C)
-            """, "stacks along axis 0: outputs of shape (T, B, h)", prelude=LSTM_STEP),
+            """), "stacks along axis 0: outputs of shape (T, B, h)"),
         wrong("ind_outputs_are_cell_states", """
             H, C = H0, C0
             outputs = []
             for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(C)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "collects the cell states instead of the hidden states", prelude=LSTM_STEP),
+            """, "collects the cell states instead of the hidden states"),
         wrong("ind_outputs_one_step_late", """
             H, C = H0, C0
             outputs = []
             for t in range(X.shape[1]):
                 outputs.append(H)  # the state before the step
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "appends the state before each step: H0 .. H_{T-1} instead of H_1 .. H_T",
-              prelude=LSTM_STEP),
+            """, "appends the state before each step: H0 .. H_{T-1} instead of H_1 .. H_T"),
         wrong("ind_last_step_skipped", """
             H, C = H0, C0
             outputs = [H0]
             for t in range(X.shape[1] - 1):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "loops over T - 1 steps and pads the outputs with H0", prelude=LSTM_STEP),
+            """, "loops over T - 1 steps and pads the outputs with H0"),
         wrong("ind_time_reversed", """
             H, C = H0, C0
             outputs = []
             for t in reversed(range(X.shape[1])):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "reads the sequence from the last step to the first", prelude=LSTM_STEP),
+            """, "reads the sequence from the last step to the first"),
         wrong("ind_truncated_backprop", """
             H, C = H0, C0
             outputs = []
             for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H.detach(), C.detach(), W_x, W_h, b)
+                H, C = H.detach(), C.detach()  # one step of backpropagation at a time
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "detaches the state before every step: values right, no gradient through time",
-              prelude=LSTM_STEP),
+            """, "detaches the state before every step: values right, no gradient through time"),
         wrong("ind_zero_initial_state", """
             H, C = torch.zeros_like(H0), torch.zeros_like(C0)
             outputs = []
             for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "ignores H0 and C0 and starts from zeros", prelude=LSTM_STEP),
-        wrong("ind_old_cell_state_returned", """
-            H, C = H0, C0
-            outputs = []
-            for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
-                outputs.append(H)
+            """, "ignores H0 and C0 and starts from zeros"),
+        wrong("ind_old_cell_state_returned", _then(_FORWARD_LOOP, """
             outputs = torch.stack(outputs, dim=1)
             return outputs, (outputs[:, -1], C0)
-            """, "returns the initial cell state C0 as C_T", prelude=LSTM_STEP),
+            """), "returns the initial cell state C0 as C_T"),
         wrong("ind_state_arguments_swapped", """
             H, C = H0, C0
             outputs = []
             for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], C, H, W_x, W_h, b)
+                H_prev, C_prev = C, H  # unpacked in the wrong order
+                I, F_, G, O = (X[:, t] @ W_x + H_prev @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C_prev + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "passes C as H_prev and H as C_prev to the step", prelude=LSTM_STEP),
-        wrong("ind_outputs_concatenated", """
-            H, C = H0, C0
-            outputs = []
-            for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
-                outputs.append(H)
+            """, "every step reads C as the hidden state and H as the cell state"),
+        wrong("ind_outputs_concatenated", _then(_FORWARD_LOOP, """
             return torch.cat(outputs, dim=1), (H, C)
-            """, "torch.cat instead of torch.stack: outputs of shape (B, T * h)", prelude=LSTM_STEP),
+            """), "torch.cat instead of torch.stack: outputs of shape (B, T * h)"),
         wrong("ind_loops_over_batch", """
             H, C = H0, C0
             outputs = []
             for X_t in X:  # as if X were time-first
-                A = X_t @ W_x + H @ W_h + b
-                I, F_, G, O = A.chunk(4, dim=-1)
+                I, F_, G, O = (X_t @ W_x + H @ W_h + b).chunk(4, dim=-1)
                 C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
                 H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
@@ -308,37 +321,44 @@ BANK = {
                 H = torch.sigmoid(O) * torch.tanh(C)
                 outputs.append(H)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "writes the step again inline in the lectures' gate order f, i, g, o"),
-        wrong("ind_states_written_in_place", """
+            """, "the step in the lectures' gate order f, i, g, o"),
+        wrong("ind_states_written_in_place", _then(_FORWARD_LOOP, """
+            with torch.no_grad():  # hand the final state back through the arguments, as a layer keeps it
+                H0.copy_(H)
+                C0.copy_(C)
+            return torch.stack(outputs, dim=1), (H, C)
+            """), "overwrites the caller's H0 and C0 with the final state"),
+        wrong("ind_outputs_filled_through_data", """
+            H, C = H0, C0
+            outputs = torch.zeros(X.shape[0], X.shape[1], H0.shape[1], dtype=X.dtype)
+            for t in range(X.shape[1]):
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
+                outputs[:, t] = H.data
+            return outputs, (H, C)
+            """, "writes H.data into a preallocated tensor: the outputs carry no gradient"),
+        wrong("ind_calls_own_lstm_step", """
             H, C = H0, C0
             outputs = []
             for t in range(X.shape[1]):
                 H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
                 outputs.append(H)
-            with torch.no_grad():  # hand the final state back through the arguments, as a layer keeps it
-                H0.copy_(H)
-                C0.copy_(C)
             return torch.stack(outputs, dim=1), (H, C)
-            """, "overwrites the caller's H0 and C0 with the final state", prelude=LSTM_STEP),
-        wrong("ind_outputs_filled_through_data", """
-            H, C = H0, C0
-            outputs = torch.zeros(X.shape[0], X.shape[1], H0.shape[1], dtype=X.dtype)
-            for t in range(X.shape[1]):
-                H, C = lstm_step(X[:, t], H, C, W_x, W_h, b)
-                outputs[:, t] = H.data
-            return outputs, (H, C)
-            """, "writes H.data into a preallocated tensor: the outputs carry no gradient",
+            """, "right values, but calls lstm_step from Exercise 1, which the prompt asks not to do",
               prelude=LSTM_STEP),
         correct("ind_step_outputs_preallocated", """
             T = X.shape[1]
             outputs = X.new_zeros(batch_size, T, num_hiddens)
-            state = (H0, C0)
+            H, C = H0, C0
             for t in range(T):
-                state = lstm_step(X[:, t], *state, W_x, W_h, b)
-                outputs = outputs.index_copy(1, torch.tensor([t], device=X.device), state[0].unsqueeze(1))
-            return outputs, tuple(state)
-            """, "calls its own lstm_step; fills the outputs with out-of-place index_copy",
-                prelude=LSTM_STEP),
+                gates = torch.addmm(b, X[:, t], W_x) + H @ W_h  # (B, 4h)
+                I, F_, G, O = gates.split(num_hiddens, dim=1)
+                C = F_.sigmoid() * C + I.sigmoid() * G.tanh()
+                H = O.sigmoid() * C.tanh()
+                outputs = outputs.index_copy(1, torch.tensor([t], device=X.device), H.unsqueeze(1))
+            return outputs, (H, C)
+            """, "torch.addmm and split; fills the outputs with out-of-place index_copy"),
     ],
     # ------------------------------------------------------------------ Exercise 3
     "ex3-predict-cell-path-gradient": [
