@@ -212,7 +212,10 @@ class KernelLink:
 
         After the call every argument is brought up to date with what the call did to it in
         the kernel (a list it appended to, a layer whose weights it loaded, a generator it drew
-        from), and a result that is one of the arguments is that argument.
+        from), and a result that is one of the arguments is that argument. A call that raised
+        is brought up to date the same way before its exception is raised here, so that a test
+        sees what the call wrote before raising (Keras' ``set_weights`` writes the kernels
+        before it refuses a bias), as the visible test in the notebook does.
         """
         encode = Encoder(self)
         arguments = [list(args), dict(kwargs)]
@@ -232,6 +235,8 @@ class KernelLink:
         for key, value in kwargs.items():
             if isinstance(states, dict):
                 apply_state(value, states.get(key), self, f"its argument {key}")
+        if "raised" in reply:
+            raise rebuild_error(reply["raised"])
         shared = reply.get("shared")
         if isinstance(shared, list) and shared:
             names = [str(n)[:100] for n in shared[:4]]
@@ -533,9 +538,12 @@ def apply_state(value: Any, state: Any, link: KernelLink, path: str = "an argume
 
     Objects that carry state (a PyTorch module, a Keras layer, a NumPy generator) take the
     kernel's new state: loading weights into a layer and drawing from a generator are what
-    some exercises do. Data (arrays, tensors, lists, dicts) must come back unchanged: the grader
-    does not copy the change, since the test would then compute what it expects from what the
-    student's code wrote, and the call fails with :class:`StateError` naming the argument.
+    some exercises do. A module takes its parameters' ``requires_grad`` and its own and its
+    submodules' training mode too, and a Keras layer its ``trainable``, so that the test's
+    ``checked`` sees a call that froze the caller's layer or left it in eval mode. Data
+    (arrays, tensors, lists, dicts) must come back unchanged: the grader does not copy the
+    change, since the test would then compute what it expects from what the student's code
+    wrote, and the call fails with :class:`StateError` naming the argument.
     """
     if state is None or not isinstance(state, dict):
         return
@@ -631,6 +639,11 @@ def _apply_module(module: Any, state: dict, decode: Decoder) -> None:
                 if name in own and type(tensor) is torch.Tensor and own[name].shape == tensor.shape:
                     own[name].copy_(tensor.to(own[name].dtype))
     module.train(state.get("training") is True)
+    modes = state.get("modes")
+    if isinstance(modes, dict):
+        for name, sub in module.named_modules():
+            if name and type(modes.get(name)) is bool:
+                sub.training = modes[name]
 
 
 def _apply_layer(layer: Any, state: dict, decode: Decoder) -> None:

@@ -223,20 +223,31 @@ class Server:
         raise ValueError(f"unknown request {op!r}")
 
     def call(self, func: Any, request: dict) -> dict:
-        """Call ``func`` on the decoded arguments; reply with the result and the arguments as they are after it."""
+        """Call ``func`` on the decoded arguments; reply with the result and the arguments as they are after it.
+
+        A call that raises an exception replies with the exception (``raised``) and the arguments
+        as the call left them: what it wrote before raising is seen by the grader too.
+        """
         decode = self.decoder()
         args, kwargs = decode(request.get("args", [])), decode(request.get("kwargs", {"$t": "dict", "k": [], "v": []}))
         identity: dict[int, list] = {}
         _index(args, ["a"], identity)
         _index(kwargs, ["k"], identity)
         leaves = wire.grad_leaves([args, kwargs]) if request.get("graph") else []
-        if leaves:
-            import torch
+        try:
+            if leaves:
+                import torch
 
-            with torch.enable_grad():
+                with torch.enable_grad():
+                    result = func(*args, **kwargs)
+            else:
                 result = func(*args, **kwargs)
-        else:
-            result = func(*args, **kwargs)
+        except Exception as err:  # noqa: BLE001 - an interrupt (KeyboardInterrupt) is not answered here
+            try:
+                return {"raised": describe(err), "args": [self.state(a) for a in args],
+                        "kwargs": {k: self.state(v) for k, v in kwargs.items()}}
+            except Exception:  # noqa: BLE001 - arguments that cannot be sent: the call's own error still goes back
+                raise err from None
         outputs: list = []
         extra = None
         if leaves:
@@ -261,7 +272,8 @@ class Server:
 
         Lists and dicts come whole (``full``) and item by item (``v``, for the items that can
         change in place); arrays, tensors and generators as values; a PyTorch module as its
-        parameters and buffers; a Keras layer as its weights.
+        parameters (with ``requires_grad``), buffers and the training mode of it and of each
+        submodule (``modes``); a Keras layer as its weights and ``trainable``.
         """
         if depth > 8:
             return None
@@ -275,6 +287,7 @@ class Server:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.nn.Module):
             return {"$t": "torch_module", "training": bool(value.training),
+                    "modes": {n: bool(m.training) for n, m in value.named_modules() if n},
                     "params": encode({n: p for n, p in value.named_parameters()}),
                     "buffers": encode({n: b for n, b in value.named_buffers()})}
         if torch is not None and isinstance(value, torch.Tensor):

@@ -8,160 +8,36 @@ Every visible test calls the student's function through :func:`checked`::
 and each call then fails, with a message that names the function and the argument, when
 
 * it changed an argument in place (a tensor, an array, a list, a dict, a PyTorch module's or
-  Keras layer's weights), unless the argument is listed in ``changes``: the caller's data must
-  come back as it went in (the exercise that carries a state between chunks, the vocabulary
-  built from a corpus the chapter reads again);
+  Keras layer's weights, a parameter's ``requires_grad``, a module's or submodule's
+  training/eval mode, a Keras layer's ``trainable``), unless the argument is listed in
+  ``changes`` (or, for the mode alone, in ``modes``): the caller's data must come back as it
+  went in (the exercise that carries a state between chunks, the vocabulary built from a
+  corpus the chapter reads again, a layer that must go on training). A call that raises is
+  checked too: what it wrote before raising stays in the caller's arguments;
 * it returned one of its arguments itself where a new object is expected (``fresh=True``);
 * the result is not of the type the prompt states (``returns``, see :func:`tensor_spec`);
 * no gradient reaches an argument or a module's parameters that the output depends on
   (``grads``): a step computed under ``torch.no_grad()``, through NumPy or ``.item()``.
 
 Framework-free: PyTorch, TensorFlow and Keras objects are recognised by duck typing, and no
-framework is imported here. When the function is the grader's proxy for the student's
-function (at grading time), the same checks run on the grader's own arguments.
+framework is imported here (the arguments' snapshots are :mod:`course_utils.contract_state`'s).
+When the function is the grader's proxy for the student's function (at grading time), the same
+checks run on the grader's own arguments, which take the state the call left in the kernel.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
-import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from course_utils.checks import to_numpy
+from course_utils.contract_state import change, fix_for, is_plain, is_torch_module, snapshot
 from course_utils.contract_types import ListOf, Tensor, dtype_name, library_of, list_of, tensor_spec, type_error
 
 __all__ = ["ListOf", "Tensor", "checked", "dtype_name", "list_of", "tensor_spec"]
-
-
-# ---- arguments before and after the call ------------------------------------------------------
-
-
-def _is_torch_module(value: Any) -> bool:
-    return any(c.__module__.startswith("torch.nn") and c.__name__ == "Module" for c in type(value).__mro__)
-
-
-def _is_keras_layer(value: Any) -> bool:
-    return any(c.__name__ == "Layer" and c.__module__.startswith("keras") for c in type(value).__mro__)
-
-
-@dataclass(frozen=True)
-class _Items:
-    """Snapshot of a list, tuple or dict: its items' snapshots (``keys`` None for a sequence)."""
-
-    kind: type
-    items: list
-    keys: list | None = None
-
-
-@dataclass(frozen=True)
-class _Attributes:
-    """Snapshot of an object that compares by identity (a vocabulary, a config): its attributes."""
-
-    items: _Items
-
-
-def _snapshot(value: Any, depth: int = 0) -> Any:
-    """A copy of what ``value`` holds, to compare after the call; ``_SKIP`` for what cannot change or be copied."""
-    if depth > 6 or value is None or isinstance(value, (str, bytes, numbers.Number, bool)) or callable(value) and \
-            not (_is_torch_module(value) or _is_keras_layer(value)):
-        return _SKIP
-    if _is_torch_module(value):
-        return {k: v.detach().clone() for k, v in value.state_dict().items()}
-    if _is_keras_layer(value):
-        return [np.array(w, copy=True) for w in value.get_weights()]
-    if type(value).__name__ in ("Generator", "RandomState"):  # drawing from a generator changes it: allowed
-        return _SKIP
-    if library_of(value) == "torch":
-        return value.detach().clone()
-    if library_of(value) is not None:
-        return np.array(to_numpy(value), copy=True)
-    if isinstance(value, (list, tuple)):
-        return _Items(type(value), [_snapshot(v, depth + 1) if not _plain(v) else v for v in value])
-    if isinstance(value, Mapping):
-        keys = list(value)
-        return _Items(dict, [_snapshot(value[k], depth + 1) if not _plain(value[k]) else value[k] for k in keys], keys)
-    if type(value).__eq__ is object.__eq__ and hasattr(value, "__dict__"):  # compares by identity
-        return _Attributes(_snapshot(dict(vars(value)), depth + 1))
-    try:
-        return copy.deepcopy(value)
-    except Exception:  # noqa: BLE001 - an object that cannot be copied is not checked
-        return _SKIP
-
-
-_SKIP = object()
-
-
-def _plain(value: Any) -> bool:
-    return value is None or isinstance(value, (str, bytes, numbers.Number, bool))
-
-
-def _arrays_equal(a: Any, b: Any) -> bool:
-    x, y = to_numpy(a), to_numpy(b)
-    return x.shape == y.shape and x.dtype == y.dtype and \
-        bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
-
-
-def _items_change(before: _Items, after: Any) -> str | None:
-    if before.keys is not None:
-        if not isinstance(after, Mapping) or set(after) != set(before.keys):
-            return "its keys changed"
-        pairs = [(repr(k), old, after[k]) for k, old in zip(before.keys, before.items)]
-    else:
-        if not isinstance(after, (list, tuple)):
-            return f"it is now a {type(after).__name__}"
-        if len(after) != len(before.items):
-            return f"it had {len(before.items)} items and now has {len(after)}"
-        pairs = [(str(i), old, new) for i, (old, new) in enumerate(zip(before.items, after))]
-    for label, old, new in pairs:
-        why = (None if type(old) is type(new) and old == new else "it changed") if _plain(old) else _change(old, new)
-        if why is not None:
-            plain = before.keys is None and all(_plain(v) for v in before.items) and all(_plain(v) for v in after)
-            if plain and sorted(map(repr, after)) == sorted(map(repr, before.items)):
-                return "its items changed order"
-            return f"item {label}: {why}"
-    return None
-
-
-def _change(before: Any, after: Any) -> str | None:
-    """How ``after`` differs from the snapshot ``before``, in a few words; None when it does not."""
-    if before is _SKIP:
-        return None
-    if isinstance(before, _Items):
-        return _items_change(before, after)
-    if isinstance(before, _Attributes):
-        why = _items_change(before.items, dict(vars(after))) if hasattr(after, "__dict__") else None
-        return None if why is None else why.replace("item ", "attribute ", 1).replace("its keys", "its attributes")
-    if _is_torch_module(after):
-        now = after.state_dict()
-        for key, old in before.items():
-            if key not in now or not _arrays_equal(old, now[key]):
-                return f"its weight {key} changed"
-        return None
-    if _is_keras_layer(after):
-        now = after.get_weights()
-        if len(now) != len(before) or not all(_arrays_equal(o, n) for o, n in zip(before, now)):
-            return "its weights changed"
-        return None
-    if library_of(after) is not None:
-        if tuple(after.shape) != tuple(before.shape):
-            return f"its shape changed from {tuple(before.shape)} to {tuple(after.shape)}"
-        if dtype_name(after) != dtype_name(before):
-            return f"its dtype changed from {dtype_name(before)} to {dtype_name(after)}"
-        if not _arrays_equal(before, after):
-            diff = to_numpy(after).astype(np.float64) != to_numpy(before).astype(np.float64)
-            where = tuple(int(i) for i in np.argwhere(diff)[0]) if diff.ndim and diff.any() else ()
-            return f"its values changed (first at index {where})"
-        return None
-    try:
-        same = bool(before == after)
-    except Exception:  # noqa: BLE001 - values that cannot be compared: say nothing
-        return None
-    return None if same else "its contents changed"
 
 
 def _argument_names(func: Callable[..., Any], args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
@@ -214,7 +90,7 @@ def _check_grads(func: Callable[..., Any], name: str, args: tuple, kwargs: dict,
             weight = _weights_like(out)  # fixed, uneven weights: a sum of softmax outputs would be constant
             term = (out * weight).sum()
             total = term if total is None else total + term
-    modules = {n: v for n, v in leaves.items() if _is_torch_module(v)}
+    modules = {n: v for n, v in leaves.items() if is_torch_module(v)}
     for module in modules.values():
         module.zero_grad(set_to_none=True)
     total.backward()
@@ -231,7 +107,7 @@ def _check_grads(func: Callable[..., Any], name: str, args: tuple, kwargs: dict,
 
 
 def _leaf(value: Any) -> Any:
-    if _is_torch_module(value):
+    if is_torch_module(value):
         return copy.deepcopy(value)
     return value.detach().clone().requires_grad_(True)
 
@@ -247,7 +123,7 @@ def _weights_like(out: Any) -> Any:
 
 
 def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any = None, fresh: bool = True,
-            changes: Sequence[str] = (), grads: Sequence[str] = ()) -> Callable[..., Any]:
+            changes: Sequence[str] = (), modes: Sequence[str] = (), grads: Sequence[str] = ()) -> Callable[..., Any]:
     """Wrap the student's ``func`` so that every call checks the exercise's contract.
 
     Args:
@@ -259,34 +135,44 @@ def checked(func: Callable[..., Any], name: str | None = None, *, returns: Any =
             with these keys) or a :func:`list_of` spec (a list of any length).
         fresh: the result (or an item of a tuple result) must not be one of the arguments itself.
         changes: the arguments the function is meant to change (a layer it loads weights into).
+        modes: PyTorch modules the function may switch to training or eval mode, and nothing else
+            (a sampler that calls ``model.eval()``); their weights and ``requires_grad`` stay checked.
         grads: the arguments (tensors or PyTorch modules) the gradient of the result must reach;
             checked by a second call on copies that require gradients.
     """
     label = name if isinstance(name, str) else getattr(func, "__name__", None)
     label = label if isinstance(label, str) else "the function"
 
+    def unchanged(before: list, raised: BaseException | None = None) -> None:
+        for arg, value, saved in before:
+            if (why := change(saved, value)) is not None:
+                how = f" before raising {type(raised).__name__}" if raised is not None else ""
+                raise AssertionError(f"{label} changed its argument {arg} in place ({why}){how}: the caller's "
+                                     f"{arg} must stay as it was; {fix_for(why)}")
+
     def call(*args: Any, **kwargs: Any) -> Any:
         named = _argument_names(func, args, kwargs)
-        before = [(arg, value, _snapshot(value)) for arg, value in named if arg not in changes]
+        before = [(arg, value, snapshot(value, modes=arg not in modes)) for arg, value in named if arg not in changes]
         try:
             result = func(*args, **kwargs)
-        except AssertionError as err:  # the grader found an argument changed in the student's kernel
-            if type(err).__name__ == "StateError" and "its argument" in str(err):
+        except Exception as err:
+            if type(err).__name__ == "StateError" and "its argument" in str(err):  # the grader found one changed
                 message = str(err).replace("the call changed", f"{label} changed")
                 for i, (arg, _) in enumerate(named):
                     for after in (" ", "["):  # the argument itself, or an item of it (argument 1[0])
                         message = message.replace(f"its argument {i + 1}{after}", f"its argument {arg}{after}")
                 raise AssertionError(message + " (compute new values instead of writing into the caller's)") from None
+            try:
+                unchanged(before, err)  # what a call wrote before raising stays in the caller's arguments
+            except AssertionError as changed:
+                raise changed from err
             raise
-        for arg, value, snapshot in before:
-            if (why := _change(snapshot, value)) is not None:
-                raise AssertionError(f"{label} changed its argument {arg} in place ({why}): the caller's "
-                                     f"{arg} must stay as it was; compute new values instead of writing into it")
+        unchanged(before)
         if result is None and returns is not None:
             raise AssertionError(f"{label} returned None; did you forget a `return`?")
         items = result if isinstance(result, tuple) else (result,)
         for arg, value in named if fresh and result is not None else []:
-            if any(item is value for item in items) and not _plain(value):
+            if any(item is value for item in items) and not is_plain(value):
                 raise AssertionError(f"{label} returned its argument {arg} itself: return a new {type(value).__name__}, "
                                      "so that changing the result cannot change the caller's input")
         if returns is not None and (why := type_error(result, returns, f"{label}'s result")) is not None:

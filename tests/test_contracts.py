@@ -231,3 +231,76 @@ def test_lists_of_tensors_and_objects_that_compare_by_identity():
 
     with pytest.raises(AssertionError, match=r"argument vocab in place \(attribute 'itos': it had 2 items"):
         checked(grows)(Vocab())
+
+
+def test_frozen_parameters_and_modes_left_changed_are_changes():
+    def freezes(torch_lstm):
+        torch_lstm.requires_grad_(False)  # to call .numpy() without .detach()
+        return torch_lstm.weight_ih_l0.numpy().sum()
+
+    with pytest.raises(AssertionError, match=r"copy changed its argument torch_lstm in place \(parameter "
+                                             r"weight_ih_l0 no longer requires grad\): the caller's torch_lstm "
+                                             r"must stay as it was; read its tensors with .detach\(\)"):
+        checked(freezes, "copy")(torch.nn.LSTM(2, 3))
+
+    def evaluates(model):
+        model.eval()
+        return 1
+
+    with pytest.raises(AssertionError, match=r"argument model in place \(it was left in eval mode\): .* switch "
+                                             r"it back before returning"):
+        checked(evaluates)(torch.nn.LSTM(2, 3))
+    def trains(model):
+        model.train()
+        return 1
+
+    left_training = torch.nn.Linear(2, 2).eval()
+    with pytest.raises(AssertionError, match=r"argument model in place \(it was left in training mode\)"):
+        checked(trains)(left_training)
+
+    def drops_off(model):
+        model[1].eval()
+        return 1
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+    with pytest.raises(AssertionError, match=r"argument model in place \(its submodule 1 was left in eval mode\)"):
+        checked(drops_off)(model)
+    checked(evaluates, modes=["model"])(torch.nn.LSTM(2, 3))  # a sampler may switch to eval mode
+    with pytest.raises(AssertionError, match="no longer requires grad"):
+        checked(freezes, modes=["torch_lstm"])(torch.nn.LSTM(2, 3))  # but not freeze the weights
+    checked(freezes, changes=["torch_lstm"])(torch.nn.LSTM(2, 3))
+    untouched = torch.nn.LSTM(2, 3).eval()
+    checked(lambda model: 1, "reads")(untouched)  # a module already in eval mode stays so: no change
+    assert not untouched.training
+
+
+def test_a_keras_layer_made_untrainable_is_a_change():
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+
+    def freezes(layer):
+        layer.trainable = False
+        return 1
+
+    with pytest.raises(AssertionError, match=r"argument layer in place \(it is no longer trainable\)"):
+        checked(freezes)(layer)
+
+
+def test_a_call_that_raises_is_checked_for_what_it_wrote_before():
+    def half_done(H, W):
+        H.zero_()
+        raise ValueError("W has the wrong shape")
+
+    with pytest.raises(AssertionError, match=r"half_done changed its argument H in place \(its values changed "
+                                             r"\(first at index \(0,\)\)\) before raising ValueError") as info:
+        checked(half_done)(torch.ones(2), torch.ones(3))
+    assert isinstance(info.value.__cause__, ValueError)
+    with pytest.raises(ValueError, match="wrong shape"):  # an argument meant to change: the call's own error
+        checked(half_done, changes=["H"])(torch.ones(2), torch.ones(3))
+
+    def refuses(H, W):
+        raise ValueError("W has the wrong shape")
+
+    with pytest.raises(ValueError, match="wrong shape"):
+        checked(refuses)(torch.ones(2), torch.ones(3))

@@ -191,6 +191,19 @@ def test_checked_names_the_argument_a_graded_call_changed(tmp_path):
     assert "double changed its argument x in place" in found["ex1-test"], found
 
 
+def test_a_call_that_raises_leaves_its_arguments_as_in_the_notebook(tmp_path):
+    """A call that draws from a generator and then raises: the grader's generator has moved on too
+    (as it has in the notebook), and the test sees the student's own error after it."""
+    nb = notebook(double="if hasattr(x, 'integers'):\n        x.integers(10)\n        raise ValueError('no "
+                         "generators')\n    return 2 * x")
+    nb.cells[2].source = ("rng = np.random.default_rng(0)\ntry:\n    double(rng)\nexcept ValueError as err:\n"
+                          "    assert 'no generators' in str(err), str(err)\n"
+                          "assert_equal(int(rng.integers(1000)), int(np.random.default_rng(0).integers(1000)), "
+                          "'the first draw after the call')")
+    found = errors(grade(nb, tmp_path)[0])
+    assert list(found) == ["ex1-test"] and "the first draw after the call" in found["ex1-test"], found
+
+
 def test_no_user_namespace_inside_and_no_message_that_breaks_the_client(tmp_path):
     unshare = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
                "print('unshare', libc.unshare(0x10000000), ctypes.get_errno())")

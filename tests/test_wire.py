@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import textwrap
 
 import numpy as np
 import pytest
 import torch
 
 from course_grading import wire
-from course_grading.remote import Decoder, RemoteObject, apply_state, rebuild_error
+from course_grading.remote import Decoder, KernelLink, RemoteObject, StateError, apply_state, rebuild_error
+from course_grading.remote_kernel import Server
+from course_utils import checked
 
 
 def plain_encoder() -> wire.Encoder:
@@ -251,3 +254,93 @@ def test_the_graders_decoder_resolves_arguments_by_path_only():
         decode({"$t": "arg", "path": ["a", 5]})
     with pytest.raises(wire.WireError):
         Decoder(link)({"$t": "cb", "id": 0})
+
+
+class LoopLink(KernelLink):
+    """The grader's link to an in-process kernel side (course_grading.remote_kernel.Server), no kernel.
+
+    Only the transport is replaced: the request goes through JSON to a Server whose namespace
+    stands for the student's notebook, and its arguments are the Server's own decoded copies.
+    """
+
+    def __init__(self, namespace: dict) -> None:  # noqa: D107 - no kernel client to start
+        self.server, self.callbacks, self.printed = Server(namespace), [], []
+
+    def request(self, doc):
+        self.server.serve(json.dumps(doc, allow_nan=False))
+        reply = json.loads(self.server.last)
+        if "error" in reply:
+            raise rebuild_error(reply["error"])
+        return reply.get("ok")
+
+
+def _student(name: str, code: str) -> RemoteObject:
+    """The function ``name`` of the student's ``code``, as the grader sees it (a proxy over a LoopLink)."""
+    namespace = {"np": np, "torch": torch}
+    exec(compile(textwrap.dedent(code), "<student>", "exec"), namespace)  # noqa: S102 - the student's cell
+    return RemoteObject(LoopLink(namespace), {"name": name})
+
+
+def test_a_call_that_raises_still_brings_its_arguments_up_to_date():
+    """Keras' set_weights writes the kernels before it refuses the bias: the grader's layer must show
+    that, and the student's ValueError comes after, as in the notebook."""
+    import keras
+
+    convert = _student("gru_torch_to_keras", """
+        def gru_torch_to_keras(torch_gru, keras_gru):
+            kernel = torch_gru.weight_ih_l0.detach().numpy().T
+            recurrent = torch_gru.weight_hh_l0.detach().numpy().T
+            bias = np.stack([torch_gru.bias_ih_l0.detach().numpy(), torch_gru.bias_hh_l0.detach().numpy()])
+            try:
+                keras_gru.set_weights([kernel, recurrent, bias])
+            except ValueError as err:
+                raise ValueError("keras_gru needs reset_after=True") from err
+        """)
+    old_style = keras.layers.GRU(2, reset_after=False)
+    old_style.build((None, None, 5))
+    before = old_style.get_weights()
+    torch_gru = torch.nn.GRU(5, 2, batch_first=True)
+    with pytest.raises(ValueError, match="needs reset_after=True"):
+        checked(convert, "gru_torch_to_keras", changes=["keras_gru"], fresh=False)(torch_gru, old_style)
+    after = old_style.get_weights()
+    assert np.array_equal(after[0], torch_gru.weight_ih_l0.detach().numpy().T)
+    assert not np.array_equal(after[1], before[1]) and np.array_equal(after[2], before[2])
+
+    fills = _student("fills", """
+        def fills(x, y):
+            x[...] = 0
+            raise ValueError("y is wrong")
+        """)
+    with pytest.raises(StateError, match="changed its argument 1 in place"):
+        fills(np.ones(3), 1)  # a changed array is never copied: the call fails, as checked fails it
+    with pytest.raises(AssertionError, match="fills changed its argument x in place"):
+        checked(fills, "fills")(np.ones(3), 1)
+    refuses = _student("refuses", """
+        def refuses(x):
+            raise KeyError("no such word")
+        """)
+    with pytest.raises(KeyError, match="no such word"):
+        refuses(np.ones(3))
+
+
+def test_frozen_parameters_and_eval_mode_reach_the_grader():
+    freezes = _student("lstm_torch_to_keras", """
+        def lstm_torch_to_keras(torch_lstm, keras_lstm):
+            torch_lstm.requires_grad_(False)
+            return torch_lstm.weight_ih_l0.numpy().sum()
+        """)
+    torch_lstm = torch.nn.LSTM(2, 3)
+    with pytest.raises(AssertionError, match=r"lstm_torch_to_keras changed its argument torch_lstm in place "
+                                             r"\(parameter weight_ih_l0 no longer requires grad\)"):
+        checked(freezes, "lstm_torch_to_keras", changes=["keras_lstm"], fresh=False)(torch_lstm, None)
+    assert not torch_lstm.weight_ih_l0.requires_grad  # the grader's layer took the kernel's flags
+    evaluates = _student("evaluates", """
+        def evaluates(model):
+            model[1].eval()
+            return 1
+        """)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+    with pytest.raises(AssertionError, match=r"evaluates changed its argument model in place "
+                                             r"\(its submodule 1 was left in eval mode\)"):
+        checked(evaluates, "evaluates")(model)
+    assert model.training and not model[1].training
