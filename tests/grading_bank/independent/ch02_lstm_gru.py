@@ -667,6 +667,29 @@ BANK = {
             keras_gru.set_weights([perm(to_np(torch_gru.weight_ih_l0).T), perm(to_np(torch_gru.weight_hh_l0).T),
                                    np.stack([perm(to_np(torch_gru.bias_ih_l0)), perm(to_np(torch_gru.bias_hh_l0))])])
             """), "moves the blocks to z, n, r (a rotation) instead of z, r, n"),
+        wrong("ind_requires_grad_off", ("""
+            torch_lstm.requires_grad_(False)  # "Can't call numpy() on Tensor that requires grad"
+            keras_lstm.set_weights([torch_lstm.weight_ih_l0.cpu().numpy().T, torch_lstm.weight_hh_l0.cpu().numpy().T,
+                                    (torch_lstm.bias_ih_l0 + torch_lstm.bias_hh_l0).cpu().numpy()])
+            """, GRU_OK), "turns gradients off on the caller's PyTorch layer to read it: that layer no longer trains"),
+        wrong("ind_eval_left_on", ("""
+            torch_lstm.eval()  # only reading it
+            to_np = lambda t: t.detach().cpu().numpy()
+            keras_lstm.set_weights([to_np(torch_lstm.weight_ih_l0).T, to_np(torch_lstm.weight_hh_l0).T,
+                                    to_np(torch_lstm.bias_ih_l0 + torch_lstm.bias_hh_l0)])
+            """, GRU_OK), "leaves the caller's PyTorch layer in eval mode"),
+        wrong("ind_relies_on_keras_error", (LSTM_OK, """
+            h = num_hiddens
+            to_np = lambda t: t.detach().cpu().numpy()
+            perm = lambda a: np.concatenate([a[..., h:2 * h], a[..., :h], a[..., 2 * h:]], axis=-1)
+            kernel = perm(to_np(torch_gru.weight_ih_l0).T)
+            recurrent = perm(to_np(torch_gru.weight_hh_l0).T)
+            bias = np.stack([perm(to_np(torch_gru.bias_ih_l0)), perm(to_np(torch_gru.bias_hh_l0))])
+            try:
+                keras_gru.set_weights([kernel, recurrent, bias])
+            except ValueError as err:
+                raise ValueError("keras_gru needs reset_after=True") from err
+            """), "no reset_after check of its own: Keras' set_weights raises at the bias, after writing the kernels"),
     ],
     # ------------------------------------------------------------------ Exercise 6
     "ex6-num-params": [
