@@ -87,3 +87,64 @@ def read_charlm_checkpoint(vocab: CharVocab, path: str | Path | None = None, *,
             raise DataFileError(f"{path}: {name} has shape {arrays[name].shape}, expected {shape}")
         arrays[name] = arrays[name].astype(np.float32)
     return arrays
+
+
+#: The Chapter 2 recall models (``data/recall/make_recall_checkpoints.py`` made them).
+RECALL_MODELS = "recall/recall_models.npz"
+#: The PyTorch ``state_dict`` names of one recall model, stored as ``<config>/seed<k>/<name>``.
+RECALL_WEIGHTS = CHARLM_WEIGHTS
+#: The metadata every recall archive holds (see the script's docstring for their meaning).
+RECALL_META = ("configs", "cells", "forget_biases", "seeds", "vocab_size", "num_classes", "num_noise",
+               "num_hiddens", "distractor_rate", "max_distance", "edges", "steps", "batch_size", "lr",
+               "max_norm", "limit_threshold", "eval_every", "val_per_bin", "val_seed", "val_correct", "curve_steps",
+               "curve_accuracy", "curve_loss")
+_RECALL_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def read_recall_models(path: str | Path | None = None) -> tuple[dict[str, list[dict[str, np.ndarray]]],
+                                                                 dict[str, np.ndarray]]:
+    """Return the weights and the metadata of the recall models: ``({config: [weights per seed]}, meta)``.
+
+    Every model of the archive is one ``nn.RNN``/``nn.LSTM``/``nn.GRU`` layer and a linear head
+    (``course_utils.torch.RecallClassifier``); its weights map the names of
+    :data:`RECALL_WEIGHTS` to float32 arrays, checked against the shapes that ``meta``'s
+    ``cells``, ``vocab_size``, ``num_hiddens`` and ``num_classes`` imply.  The configurations
+    come in the archive's order (``meta["configs"]``) and the seeds in ``meta["seeds"]``'s.
+    ``path=None`` reads the shipped :data:`RECALL_MODELS` through
+    :func:`course_utils.data.data_path`, which refuses a missing or corrupt file; another ``path``
+    is read as it is.  Raises :class:`course_utils.data.DataFileError` when the file is no such
+    archive (unreadable, pickled, lacking metadata or weights, or with other shapes).
+    """
+    path = data_path(RECALL_MODELS) if path is None else Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:  # never unpickle: arrays and strings only
+            arrays = {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise DataFileError(f"{path} is not a readable NumPy .npz archive ({err})") from err
+    missing = [name for name in RECALL_META if name not in arrays]
+    if missing:
+        raise DataFileError(f"{path} is not a recall-models archive: it lacks {missing}")
+    meta = {name: arrays.pop(name) for name in RECALL_META}
+    configs, cells = [str(c) for c in meta["configs"]], [str(c) for c in meta["cells"]]
+    if len(cells) != len(configs) or any(cell not in _RECALL_BLOCKS for cell in cells):
+        raise DataFileError(f"{path}: cells {cells} should be one of rnn, lstm, gru per configuration {configs}")
+    V, C, H = (int(meta[name]) for name in ("vocab_size", "num_classes", "num_hiddens"))
+    weights: dict[str, list[dict[str, np.ndarray]]] = {}
+    for config, cell in zip(configs, cells):
+        G = _RECALL_BLOCKS[cell] * H
+        shapes = {"rnn.weight_ih_l0": (G, V), "rnn.weight_hh_l0": (G, H), "rnn.bias_ih_l0": (G,),
+                  "rnn.bias_hh_l0": (G,), "head.weight": (C, H), "head.bias": (C,)}
+        weights[config] = []
+        for seed in meta["seeds"]:
+            prefix, model = f"{config}/seed{int(seed)}/", {}
+            for name, shape in shapes.items():
+                if prefix + name not in arrays:
+                    raise DataFileError(f"{path} lacks {prefix + name}")
+                model[name] = arrays.pop(prefix + name)
+                if model[name].shape != shape:
+                    raise DataFileError(f"{path}: {prefix + name} has shape {model[name].shape}, expected {shape}")
+                model[name] = model[name].astype(np.float32)
+            weights[config].append(model)
+    if arrays:
+        raise DataFileError(f"{path} holds arrays of no listed model: {sorted(arrays)[:5]}")
+    return weights, meta

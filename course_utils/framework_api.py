@@ -21,6 +21,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
                 "masked_token_accuracy", "sequence_tagger", "stacked_lstm_forward", "stacked_lstm_weights"),
     "attention": ("dot_product_attention", "masked_cross_entropy"),
     "readout": ("MaskedMaxPooling", "last_real_step", "masked_pooling"),
+    "recall": ("RecallClassifier", "load_recall_models"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

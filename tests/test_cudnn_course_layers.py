@@ -220,6 +220,8 @@ def test_course_utils_recurrent_layers_keep_cudnn_defaults(module):
 COURSE_MODELS = {
     "CharRNN": lambda: _built(ck.CharRNN(vocab_size=5, num_hiddens=8), np.zeros((2, 3), dtype=np.int64)),
     "CharLSTM": lambda: _built(ck.CharLSTM(vocab_size=5, num_hiddens=8), np.zeros((2, 3), dtype=np.int64)),
+    "RecallClassifier": lambda: _built(ck.RecallClassifier("lstm", 5, 8, 3, forget_bias=1.0),
+                                       np.zeros((2, 3), dtype=np.int64)),
 }
 
 

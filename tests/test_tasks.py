@@ -1,9 +1,10 @@
-"""Tests for course_utils.tasks: the recall task, the delayed recall task and the adding problem."""
+"""Tests for course_utils.tasks: the recall tasks, the adding problem and accuracy by distance."""
 
 import numpy as np
 import pytest
 
-from course_utils.tasks import adding_task, delayed_recall_task, recall_task
+from course_utils.tasks import (accuracy_by_distance, adding_task, delayed_recall_task, distractor_recall_task,
+                                recall_sets_by_distance, recall_task)
 
 # --- recall -----------------------------------------------------------------------------------------------------
 
@@ -127,3 +128,106 @@ def test_delayed_recall_task_places_one_class_token_at_the_stated_distance():
     assert (X == X2).all() and (y == y2).all() and (distance == d2).all()
     with pytest.raises(ValueError, match="num_classes must be at least 2"):
         delayed_recall_task(5, 4, num_classes=1)
+
+
+# --- recall with distractors ------------------------------------------------------------------------------------
+
+def test_distractor_recall_label_is_the_first_class_token_at_the_distance():
+    X, y, distance = distractor_recall_task(2000, 30, distractor_rate=0.4, num_classes=3, num_noise=5, seed=2)
+    assert X.shape == (2000, 30) and y.shape == distance.shape == (2000,)
+    assert X.dtype == y.dtype == distance.dtype == np.int64
+    is_class = X < 3
+    first = is_class.argmax(axis=1)  # (N,) the first class token of every sequence
+    assert is_class.any(axis=1).all()
+    np.testing.assert_array_equal(distance, 30 - first)
+    np.testing.assert_array_equal(X[np.arange(2000), first], y)
+    assert X.min() >= 0 and X.max() < 8 and distance.min() == 1 and distance.max() == 30
+    after = np.arange(30)[None, :] > first[:, None]  # (N, T) steps after the first class token
+    rate = is_class[after].mean()
+    assert rate == pytest.approx(0.4, abs=0.02)  # distractors where they may be, none before
+    assert set(np.unique(X[after & is_class])) == {0, 1, 2}  # every class, the label's own included
+
+
+def test_distractor_recall_distance_range_rate_zero_and_seed():
+    X, _, distance = distractor_recall_task(500, 20, distractor_rate=0.0, min_distance=5, max_distance=9, seed=1)
+    assert distance.min() == 5 and distance.max() == 9
+    assert ((X < 4).sum(axis=1) == 1).all()  # rate 0: one class token, as in delayed_recall_task
+    a, b = distractor_recall_task(8, 6, seed=3), distractor_recall_task(8, 6, seed=3)
+    for left, right in zip(a, b):
+        np.testing.assert_array_equal(left, right)
+    assert not np.array_equal(a[0], distractor_recall_task(8, 6, seed=4)[0])
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(distractor_rate=1.0), ValueError, r"distractor_rate must be in \[0, 1\), got 1.0"),
+    (dict(distractor_rate=-0.1), ValueError, "distractor_rate must be in"),
+    (dict(min_distance=0), ValueError, "min_distance must be at least 1"),
+    (dict(min_distance=4, max_distance=3), ValueError, "max_distance must be at least 4"),
+    (dict(max_distance=11), ValueError, "max_distance must be at most num_steps = 10, got 11"),
+    (dict(max_distance=5.0), TypeError, "max_distance must be an int"),
+])
+def test_distractor_recall_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        distractor_recall_task(3, 10, **kwargs)
+
+
+def test_recall_sets_by_distance_keep_each_bin_as_short_as_it_can_be():
+    sets = recall_sets_by_distance([1, 2, 4, 9], 50, seed=3, distractor_rate=0.5, num_classes=2)
+    assert [X.shape for X, _, _ in sets] == [(50, 1), (50, 3), (50, 8)]
+    for (X, y, distance), lo, hi in zip(sets, [1, 2, 4], [2, 4, 9]):
+        assert distance.min() >= lo and distance.max() < hi
+        assert X.max() < 2 + 4  # two classes, four noise tokens
+    assert set(sets[2][2]) == set(range(4, 9))
+    again = recall_sets_by_distance([1, 2, 4, 9], 50, seed=3, distractor_rate=0.5, num_classes=2)
+    np.testing.assert_array_equal(again[1][0], sets[1][0])
+    for bad in ([0, 2], [3, 3], [1], [1.0, 2.0]):
+        with pytest.raises(ValueError, match="edges must"):
+            recall_sets_by_distance(bad, 5)
+
+
+# --- accuracy by distance ---------------------------------------------------------------------------------------
+
+def test_accuracy_by_distance_hand_computed():
+    # Two seeds, six sequences: distances 1, 1, 2, 3, 5, 7 in the bins 1, 2-3, 4-7.
+    correct = np.array([[1, 1, 1, 0, 0, 1],
+                        [1, 1, 1, 1, 0, 0]], dtype=bool)
+    distance = np.array([1, 1, 2, 3, 5, 7])
+    result = accuracy_by_distance(correct, distance, [1, 2, 4, 8], threshold=0.7)
+    np.testing.assert_array_equal(result.count, [2, 2, 2])
+    np.testing.assert_allclose(result.accuracy, [1.0, 0.75, 0.25])  # 4/4, 3/4, 1/4
+    assert result.low[0] == result.high[0] == 1.0  # every resample of an all-right bin is all right
+    assert (result.low <= result.accuracy).all() and (result.accuracy <= result.high).all()
+    assert result.limit == 2 and result.limit_label() == "4-7"  # 0.75 >= 0.7, but 0.25 is not
+    assert accuracy_by_distance(correct, distance, [1, 2, 4, 8], threshold=0.8).limit_label() == "2-3"
+    assert result.labels() == ["1", "2-3", "4-7"]
+    assert accuracy_by_distance(correct, distance, [1, 2, 4, 8], threshold=0.2).limit_label() == "> 7"
+    one = accuracy_by_distance(correct[0], distance, [1, 2, 4, 8], threshold=0.9)  # one model: (N,)
+    np.testing.assert_allclose(one.accuracy, [1.0, 0.5, 0.5])
+    assert one.limit == 1
+
+
+def test_accuracy_by_distance_intervals_include_the_spread_between_seeds():
+    # Seed 0 always right, seed 1 always wrong: resampling the seeds gives 0, 1/2 or 1.
+    correct = np.array([[1] * 40, [0] * 40])
+    result = accuracy_by_distance(correct, np.full(40, 3), [1, 10], threshold=0.9, num_resamples=4000)
+    assert result.accuracy[0] == 0.5 and (result.low[0], result.high[0]) == (0.0, 1.0)
+    # One seed, 400 sequences half right: the interval is the binomial one, 0.5 +- 1.96 * 0.025.
+    rng = np.random.default_rng(0)
+    half = rng.permutation(np.repeat([0, 1], 200))
+    single = accuracy_by_distance(half, np.full(400, 3), [1, 10], threshold=0.9, num_resamples=4000)
+    assert single.high[0] - single.low[0] == pytest.approx(2 * 1.96 * 0.025, abs=0.01)
+    again = accuracy_by_distance(half, np.full(400, 3), [1, 10], threshold=0.9, num_resamples=4000)
+    assert (again.low[0], again.high[0]) == (single.low[0], single.high[0])  # seeded
+
+
+@pytest.mark.parametrize("correct, distance, edges, kwargs, message", [
+    ([1, 0], [1, 2, 3], [1, 4], {}, r"correct must be \(N,\) or \(S, N\) and distance \(N,\)"),
+    ([1, 2], [1, 2], [1, 4], {}, "only right"),
+    ([1, 0], [1, 9], [1, 4], {}, r"distances 1..9 are not all within the edges \[1, 4\)"),
+    ([1, 0], [1, 1], [1, 2, 4], {}, "bin 2..3 holds no sequence"),
+    ([1, 0], [1, 1], [1, 2], {"threshold": 0.0}, r"threshold must be in \(0, 1\]"),
+    ([1, 0], [1, 1], [2, 1], {}, "edges must increase"),
+])
+def test_accuracy_by_distance_rejects_bad_inputs(correct, distance, edges, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        accuracy_by_distance(np.array(correct), np.array(distance), edges, **{"threshold": 0.9, **kwargs})

@@ -14,7 +14,8 @@
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
 * :mod:`~course_utils.keras.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
-* :mod:`~course_utils.keras.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``.
+* :mod:`~course_utils.keras.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``;
+* :mod:`~course_utils.keras.recall`: ``RecallClassifier``, ``load_recall_models``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing, and without scikit-learn, which Keras
@@ -49,6 +50,7 @@ from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norm
 from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
                                      lstm_forward, lstm_step)
 from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
+from course_utils.keras.recall import RecallClassifier, load_recall_models  # noqa: E402
 from course_utils.keras.readout import MaskedMaxPooling, last_real_step, masked_pooling  # noqa: E402
 from course_utils.keras.stacked import (bidirectional_stack, final_states, last_forward_first_backward,  # noqa: E402
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
@@ -58,6 +60,7 @@ __all__ = [
     "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
+    "RecallClassifier",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
@@ -82,6 +85,7 @@ __all__ = [
     "load_charlstm_checkpoint",
     "load_gru_weights",
     "load_lstm_weights",
+    "load_recall_models",
     "load_rnn_weights",
     "load_stacked_lstm_weights",
     "lstm_forward",

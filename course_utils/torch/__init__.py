@@ -14,7 +14,8 @@
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
 * :mod:`~course_utils.torch.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
-* :mod:`~course_utils.torch.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``.
+* :mod:`~course_utils.torch.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``;
+* :mod:`~course_utils.torch.recall`: ``RecallClassifier``, ``load_recall_models``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -30,6 +31,7 @@ from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norm
 from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
                                     lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
+from course_utils.torch.recall import RecallClassifier, load_recall_models
 from course_utils.torch.readout import MaskedMaxPooling, last_real_step, masked_pooling
 from course_utils.torch.stacked import (bidirectional_stack, final_states, last_forward_first_backward,
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
@@ -39,6 +41,7 @@ __all__ = [
     "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
+    "RecallClassifier",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
@@ -63,6 +66,7 @@ __all__ = [
     "load_charlstm_checkpoint",
     "load_gru_weights",
     "load_lstm_weights",
+    "load_recall_models",
     "load_rnn_weights",
     "load_stacked_lstm_weights",
     "lstm_forward",
