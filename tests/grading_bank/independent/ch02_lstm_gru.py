@@ -200,6 +200,29 @@ BANK = {
     ],
     # ------------------------------------------------------------------ Exercise 2
     "ex2-lstm-forward": [
+        wrong("ind_detach_every_35_steps", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
+                outputs.append(H)
+                if (t + 1) % 35 == 0:  # truncated backpropagation, which the prompt rules out
+                    H, C = H.detach(), C.detach()
+            return torch.stack(outputs, dim=1), (H, C)
+            """, "cuts the gradient every 35 steps: on a long sequence the last output's gradient no longer "
+                 "reaches the first input"),
+        wrong("ind_last_state_as_list", """
+            H, C = H0, C0
+            outputs = []
+            for t in range(X.shape[1]):
+                I, F_, G, O = (X[:, t] @ W_x + H @ W_h + b).chunk(4, dim=1)
+                C = torch.sigmoid(F_) * C + torch.sigmoid(I) * torch.tanh(G)
+                H = torch.sigmoid(O) * torch.tanh(C)
+                outputs.append(H)
+            return torch.stack(outputs, dim=1), [H, C]
+            """, "returns the last state as a list, where the prompt (and nn.LSTM) gives a tuple"),
         wrong("ind_cell_state_not_carried", """
             H = H0
             outputs = []
@@ -362,6 +385,17 @@ BANK = {
     ],
     # ------------------------------------------------------------------ Exercise 3
     "ex3-predict-cell-path-gradient": [
+        wrong("ind_measured_with_jacobian", """
+            f = torch.tensor(float(forget_bias))
+
+            def cell_path(C0):
+                C = C0
+                for _ in range(num_steps):
+                    C = torch.sigmoid(f) * C + 0.5 * torch.tanh(torch.tensor(0.0))
+                return C
+
+            return float(torch.autograd.functional.jacobian(cell_path, torch.tensor(0.3)))
+            """, "measures the derivative with autograd's jacobian instead of predicting it"),
         wrong("ind_one_step_only", """
             return float(1 / (1 + np.exp(-forget_bias)))
             """, "the forget gate of one step: the power num_steps is missing"),
