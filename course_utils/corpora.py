@@ -159,8 +159,9 @@ def load_glove(max_words: int | None = None,
                root: Path | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Return the shipped GloVe subset: ``words``, ``vectors`` float32 ``(N, 50)``, ``ranks`` int64 ``(N,)``.
 
-    The subset (about 38,000 words) holds the 30,000 most frequent words of GloVe 6B and the
-    words of the course's review snippets, word benchmarks and tagging data, in GloVe's order
+    The subset (38,824 words) holds the 30,000 most frequent words of GloVe 6B, the words of the
+    course's review snippets, word benchmarks and tagging data, and every answer that 3CosAdd
+    gives to an analogy question when it searches all 400,000 words, in GloVe's order
     (most frequent first).  ``ranks[i]`` is the 1-based rank of ``words[i]`` in the full
     400,000-word vocabulary, so the first 30,000 ranks are 1 to 30,000.  ``max_words`` keeps
     only the first that many words.

@@ -109,41 +109,59 @@ def analogy(a: str, b: str, c: str, words: Sequence[str], E: np.ndarray, k: int 
     return _nearest(target, words, E_hat[:n], k, {r for r in rows if r < n})
 
 
+def answer_analogies(questions: Mapping[str, Sequence[Question]], words: Sequence[str], E: np.ndarray,
+                     restrict: int | None = 30000, exclude_inputs: bool = True,
+                     batch: int = 256) -> dict[str, np.ndarray]:
+    """3CosAdd's answer to every analogy question ``(a, b, c, d)``, as arrays of word rows.
+
+    Only the first ``restrict`` words (all of them with ``None``) count: a question with a word
+    outside them is not answered, and the answer is searched among them, leaving out ``a``,
+    ``b`` and ``c`` unless ``exclude_inputs`` is False.  Returns, for the ``N`` questions in
+    order: ``category`` ``(N,)`` (the position of the question's category in ``questions``),
+    ``rows`` ``(N, 4)`` (the rows of a, b, c, d in ``words``, -1 for a word it lacks),
+    ``answered`` ``(N,)`` and ``predicted`` ``(N,)`` (the answer's row, -1 when not answered).
+    The questions are answered ``batch`` at a time with one matrix product each.
+    """
+    n = len(words) if restrict is None else min(restrict, len(words))
+    index = _index(words)
+    W = normalize_rows(np.asarray(E[:n], dtype=np.float32))  # (n, d)
+    flat = [(j, q) for j, qs in enumerate(questions.values()) for q in qs]
+    rows = np.array([[index.get(w, -1) for w in q] for _, q in flat], dtype=np.int64).reshape(-1, 4)  # (N, 4)
+    answered = ((rows >= 0) & (rows < n)).all(axis=1)  # (N,)
+    predicted = np.full(len(rows), -1, dtype=np.int64)  # (N,)
+    Q = rows[answered]  # (M, 4)
+    picks = np.empty(len(Q), dtype=np.int64)  # (M,)
+    for start in range(0, len(Q), batch):
+        a, b, c, _ = Q[start:start + batch].T  # 4 x (B,)
+        scores = (W[b] - W[a] + W[c]) @ W.T  # (B, n)
+        if exclude_inputs:
+            scores[np.arange(len(a))[:, None], Q[start:start + batch, :3]] = -np.inf  # a, b, c out
+        picks[start:start + len(a)] = scores.argmax(axis=1)  # argmax: the lower index on a tie
+    predicted[answered] = picks
+    category = np.array([j for j, _ in flat], dtype=np.int64)  # (N,)
+    return {"category": category, "rows": rows, "answered": answered, "predicted": predicted}
+
+
 def evaluate_analogies(questions: Mapping[str, Sequence[Question]], words: Sequence[str], E: np.ndarray,
-                       restrict: int = 30000, batch: int = 256) -> list[dict]:
+                       restrict: int | None = 30000, batch: int = 256) -> list[dict]:
     """Top-1 accuracy of 3CosAdd on analogy questions ``(a, b, c, d)``, category by category.
 
-    Only the first ``restrict`` words count: a question with a word outside them is skipped,
-    and the answer is searched among them, leaving out ``a``, ``b`` and ``c`` (as gensim's
-    ``evaluate_word_analogies``).  Returns one dict per category, in order, with ``category``,
-    ``correct``, ``total`` (the questions answered), ``skipped`` and ``accuracy``
-    (``correct / total``, nan when ``total`` is 0).  The questions are answered ``batch`` at a
-    time with one matrix product each (a ``(batch, restrict)`` score matrix small enough to stay
-    in the CPU cache).  :func:`summarize_analogies` adds up the categories.
+    The answers of :func:`answer_analogies` (the first ``restrict`` words count, all with
+    ``None``; a question with a word outside them is skipped; ``a``, ``b``, ``c`` left out, as
+    gensim's ``evaluate_word_analogies``).  Returns one dict per category, in order, with
+    ``category``, ``correct``, ``total`` (the questions answered), ``skipped`` and ``accuracy``
+    (``correct / total``, nan when ``total`` is 0).  :func:`summarize_analogies` adds up the
+    categories.
     """
-    n = min(restrict, len(words))
-    index = _index(words[:n])
-    W = normalize_rows(np.asarray(E[:n], dtype=np.float32))  # (n, d)
-    ids, category_of, totals = [], [], []
-    for j, qs in enumerate(questions.values()):
-        kept = [[index[w] for w in q] for q in qs if all(w in index for w in q)]
-        ids.extend(kept)
-        category_of.extend([j] * len(kept))
-        totals.append(len(kept))
-    Q = np.array(ids, dtype=np.int64).reshape(-1, 4)  # (N, 4): rows of a, b, c, d
-    hits = np.zeros(len(Q), dtype=bool)  # (N,)
-    for start in range(0, len(Q), batch):
-        a, b, c, d = Q[start:start + batch].T  # 4 x (B,)
-        scores = (W[b] - W[a] + W[c]) @ W.T  # (B, n)
-        rows = np.arange(len(a))[:, None]  # (B, 1)
-        scores[rows, Q[start:start + batch, :3]] = -np.inf  # a, b, c are never the answer
-        hits[start:start + len(a)] = scores.argmax(axis=1) == d  # argmax: the lower index on a tie
-    correct = np.bincount(np.array(category_of, dtype=np.int64), weights=hits, minlength=len(totals))
+    answers = answer_analogies(questions, words, E, restrict=restrict, batch=batch)
+    hits = answers["answered"] & (answers["predicted"] == answers["rows"][:, 3])  # (N,)
     results = []
     for j, (category, qs) in enumerate(questions.items()):
-        results.append({"category": category, "correct": int(correct[j]), "total": totals[j],
-                        "skipped": len(qs) - totals[j],
-                        "accuracy": float(correct[j] / totals[j]) if totals[j] else float("nan")})
+        mine = answers["category"] == j
+        total, correct = int(answers["answered"][mine].sum()), int(hits[mine].sum())
+        results.append({"category": category, "correct": correct, "total": total,
+                        "skipped": len(qs) - total,
+                        "accuracy": correct / total if total else float("nan")})
     return results
 
 

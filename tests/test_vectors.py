@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from course_utils.vectors import (analogy, average_ranks, cosine_similarity, embedding_matrix,
+from course_utils.vectors import (analogy, answer_analogies, average_ranks, cosine_similarity, embedding_matrix,
                                   evaluate_analogies, evaluate_similarity, nearest_neighbors, normalize_rows, project_2d,
                                   spearman, summarize_analogies)
 from course_utils.vocab import PAD_ID, UNK_ID
@@ -91,6 +91,27 @@ def test_evaluate_analogies_known_count_and_restrict():
     restricted = evaluate_analogies(questions, TOY_WORDS, TOY_E, restrict=4)
     assert [(r["correct"], r["total"], r["skipped"]) for r in restricted] == [(2, 2, 2), (0, 0, 2)]
     assert np.isnan(restricted[1]["accuracy"])
+
+
+def test_answer_analogies_rows_restrict_and_inputs_kept():
+    questions = {"family": [("man", "woman", "king", "queen"), ("man", "woman", "king", "prince")],
+                 "gram1-fruit": [("apple", "pear", "man", "woman")]}
+    out = answer_analogies(questions, TOY_WORDS, TOY_E, restrict=None)
+    assert out["category"].tolist() == [0, 0, 1]
+    assert out["rows"].tolist() == [[0, 1, 2, 3], [0, 1, 2, -1], [4, 5, 0, 1]]
+    assert out["answered"].tolist() == [True, False, True]
+    assert out["predicted"][0] == 3 and out["predicted"][1] == -1
+    for i in np.flatnonzero(out["answered"]):  # the same answer as analogy(), one question at a time
+        a, b, c = (TOY_WORDS[r] for r in out["rows"][i, :3])
+        assert TOY_WORDS[out["predicted"][i]] == analogy(a, b, c, TOY_WORDS, TOY_E)[0][0]
+    # restrict=4: only man, woman, king, queen are candidates, and the fruit question is skipped
+    out4 = answer_analogies(questions, TOY_WORDS, TOY_E, restrict=4)
+    assert out4["answered"].tolist() == [True, False, False]
+    # inputs kept: the raw nearest word of b - a + c, which for king + (woman - man) is queen or king
+    kept = answer_analogies(questions, TOY_WORDS, TOY_E, restrict=None, exclude_inputs=False)
+    E_hat = normalize_rows(TOY_E)
+    target = E_hat[1] - E_hat[0] + E_hat[2]
+    assert kept["predicted"][0] == int(np.argmax(E_hat @ target))
 
 
 def _slow_analogy_hits(questions, words, E, restrict):

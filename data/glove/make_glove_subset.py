@@ -19,7 +19,15 @@ The subset keeps, in GloVe's order, every word that is
 * a word of the analogy and similarity benchmarks, lower-cased (``--benchmarks``);
 * optionally, a word form (2nd column), lower-cased, of the CoNLL-U files given with
   ``--conllu``: the course passes the UD English EWT dev and test .conllu files (Universal
-  Dependencies English Web Treebank, CC BY-SA 4.0); only the words' forms are used.
+  Dependencies English Web Treebank, CC BY-SA 4.0); only the words' forms are used;
+* the answer that 3CosAdd gives to an analogy question of the benchmark when it searches all
+  400,000 words, with ``a``, ``b`` and ``c`` left out and with them kept in.
+
+The last rule makes the subset complete for the analogy benchmark: the best of all 400,000
+words is in the subset, so a search among the subset's words gives every question the same
+answer as a search among all 400,000, the protocol of GloVe's own evaluation script
+(``eval/python/evaluate.py``: no restriction of the vocabulary).  The script checks this
+after writing, with :func:`course_utils.vectors.answer_analogies` on the subset.
 
 Each value is written, without an exponent, as the shortest decimal that reads back as the same
 float32 (``0.418``, ``-0.00066023``), as in Stanford's first line; the gzip stream is written
@@ -54,6 +62,8 @@ import numpy as np
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for course_utils
+from course_utils.corpora import load_analogies  # noqa: E402
+from course_utils.vectors import answer_analogies  # noqa: E402
 from course_utils.vocab import tokenize  # noqa: E402
 
 GLOVE_VERSION = "1.0.0"
@@ -117,6 +127,37 @@ def conllu_forms(paths: Iterable[Path]) -> set[str]:
     return forms
 
 
+def analogy_winners(words: list[str], vectors: np.ndarray, data_root: Path) -> tuple[dict, set[str]]:
+    """3CosAdd's answers over all ``words`` to the analogy benchmark, and the words they name.
+
+    Returns ``{exclude_inputs: predicted words}`` (one list per setting, a, b, c left out or
+    kept) and the set of all those words.
+    """
+    questions = load_analogies(data_root)
+    winners: dict[bool, list[str]] = {}
+    for exclude in (True, False):
+        answers = answer_analogies(questions, words, vectors, restrict=None, exclude_inputs=exclude, batch=32)
+        if not answers["answered"].all():
+            raise ValueError(f"{int((~answers['answered']).sum())} analogy questions have a word GloVe lacks")
+        winners[exclude] = [words[i] for i in answers["predicted"]]
+    return winners, set(winners[True]) | set(winners[False])
+
+
+def check_analogy_complete(winners: dict, subset_words: list[str], subset_vectors: np.ndarray,
+                           data_root: Path) -> None:
+    """Raise ``ValueError`` unless a search among the subset gives every question the full search's answer."""
+    questions = load_analogies(data_root)
+    for exclude, full in winners.items():
+        answers = answer_analogies(questions, subset_words, subset_vectors, restrict=None, exclude_inputs=exclude)
+        mine = [subset_words[i] for i in answers["predicted"]]
+        differ = sum(a != b for a, b in zip(mine, full))
+        if differ:
+            raise ValueError(f"{differ} analogy answers (inputs {'left out' if exclude else 'kept'}) differ "
+                             "between the subset and all 400,000 words")
+    print(f"checked: among the subset's words every one of the {len(full)} analogy questions gets the answer "
+          "it gets among all 400,000 words, with a, b, c left out and kept")
+
+
 def format_line(word: str, vector: np.ndarray) -> str:
     """Return ``word v1 ... vd`` with each value as the shortest decimal that gives back the float32."""
     values = [np.format_float_positional(v, unique=True, trim="-") for v in vector]
@@ -147,6 +188,9 @@ def main(argv: list[str] | None = None) -> None:
                ("benchmark words", benchmark_words(args.benchmarks))]
     if args.conllu:
         sources.append(("CoNLL-U word forms", conllu_forms(args.conllu)))
+    print("answering the analogy benchmark over all 400,000 words ...", flush=True)
+    winners, winner_words = analogy_winners(words, vectors, args.benchmarks.parent)
+    sources.append(("answers of 3CosAdd over all words", winner_words))
     keep = set(words[:TOP_WORDS])
     print(f"the {TOP_WORDS} most frequent GloVe words")
     for label, found in sources:
@@ -163,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     ranks = "".join(f"{words[i]} {i + 1}\n" for i in indices)
     (folder / OUT_RANKS).write_bytes(ranks.encode("utf-8"))
     print(f"{len(indices)} words; the least frequent has rank {indices[-1] + 1}")
+    check_analogy_complete(winners, [words[i] for i in indices], vectors[indices], args.benchmarks.parent)
     print(f"wrote {folder / OUT_VECTORS} ({(folder / OUT_VECTORS).stat().st_size} bytes, "
           f"{len(text.encode('utf-8'))} uncompressed)")
     print(f"wrote {folder / OUT_RANKS} ({(folder / OUT_RANKS).stat().st_size} bytes)")
