@@ -1,4 +1,5 @@
-"""Plots used across chapters: loss curves, heatmaps, gradient norms, unrolled RNNs, unit activations."""
+"""Plots used across chapters: loss curves, heatmaps, gradient norms, unrolled RNNs, unit activations,
+labelled points whose labels do not overlap."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.transforms import Bbox
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -142,3 +144,53 @@ def plot_char_activations(text: str, activations: np.ndarray, unit_labels: Seque
     if own_figure:  # keep the unit labels inside the figure's 10 inches
         ax.figure.tight_layout()
     return ax
+
+
+def _overlaps(box, others) -> bool:
+    return any(box.overlaps(other) for other in others)
+
+
+def label_points(ax: Axes, points: np.ndarray, labels: Sequence[str], colors: Sequence[str] | None = None,
+                 *, fontsize: float = 9) -> int:
+    """Write ``labels[i]`` next to ``points[i]`` ``(n, 2)`` so that no two labels overlap, if it can.
+
+    Each label tries, in order, the positions above, below, right, left and on the diagonals of
+    its point, at growing distances (in points, so the result does not depend on the data's
+    scale), and takes the first whose box meets no label already placed and no other point.
+    Returns how many labels could only be placed overlapping another (0 when all are clear).
+    """
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) != len(labels):
+        raise ValueError(f"points should be (n, 2) with one label each, got {points.shape} and {len(labels)}")
+    colors = list(colors) if colors is not None else ["k"] * len(labels)
+    fig = ax.figure
+    ax.set_xlim(*ax.get_xlim())  # fix the limits: every box is measured in the final layout
+    ax.set_ylim(*ax.get_ylim())
+    renderer = fig.canvas.get_renderer()
+    pixel_points = ax.transData.transform(points)  # (n, 2)
+    dot = 3.0  # half the side of the square kept clear around each point, in pixels
+    placed, crowded = [], 0
+    directions = [(0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"),
+                  (-1, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
+                  (1, -1, "left", "top"), (-1, -1, "right", "top")]
+    for i, (label, color) in enumerate(zip(labels, colors)):
+        other_boxes = [Bbox([[x - dot, y - dot], [x + dot, y + dot]])
+                       for j, (x, y) in enumerate(pixel_points) if j != i]
+        text = None
+        for distance in (3, 8, 14, 22):
+            for dx, dy, ha, va in directions:
+                text = ax.annotate(label, points[i], xytext=(dx * distance, dy * distance),
+                                   textcoords="offset points", ha=ha, va=va, color=color, fontsize=fontsize)
+                box = text.get_window_extent(renderer)
+                if not _overlaps(box, placed) and not _overlaps(box, other_boxes):
+                    break
+                text.remove()
+                text = None
+            if text is not None:
+                break
+        if text is None:  # nowhere clear: the first position, counted as crowded
+            text = ax.annotate(label, points[i], xytext=(0, 3), textcoords="offset points", ha="center",
+                               va="bottom", color=color, fontsize=fontsize)
+            crowded += 1
+        placed.append(text.get_window_extent(renderer))
+    return crowded

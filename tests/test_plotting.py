@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
-from course_utils.plotting import (draw_unrolled_rnn, plot_char_activations, plot_grad_norms,  # noqa: E402
-                                   plot_heatmap, plot_history)
+from course_utils.plotting import (draw_unrolled_rnn, label_points, plot_char_activations,  # noqa: E402
+                                   plot_grad_norms, plot_heatmap, plot_history)
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +154,23 @@ def test_plot_char_activations_fits_the_page_width():
         plt.close(ax.figure)
     with pytest.raises(ValueError, match="at most 60 characters"):
         plot_char_activations("a" * 61, np.zeros((61, 1)), ["u"])
+
+
+def test_label_points_places_crowded_labels_without_overlap():
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.normal(0, 0.05, size=(6, 2)), rng.normal(3, 1.0, size=(6, 2))])  # a tight cluster
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.scatter(points[:, 0], points[:, 1])
+    ax.set_xlim(-1.5, 6.0)
+    ax.set_ylim(-1.5, 6.0)
+    labels = [f"word{i}" for i in range(12)]
+    crowded = label_points(ax, points, labels, ["C0"] * 6 + ["C3"] * 6)
+    texts = [child for child in ax.texts]
+    assert [t.get_text() for t in texts] == labels
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    overlapping = sum(boxes[i].overlaps(boxes[j]) for i in range(12) for j in range(i + 1, 12))
+    assert crowded == 0 and overlapping == 0
+    assert [t.get_color() for t in texts][:1] == ["C0"]
+    with pytest.raises(ValueError, match="one label each"):
+        label_points(ax, points, labels[:3])

@@ -4,6 +4,8 @@ Each entry replaces the solution region of the exercise's answer cell; see
 :mod:`grading_bank` for the conventions and what is demanded of each kind.
 """
 
+from dataclasses import replace
+
 from grading_bank import correct, forbidden, wrong
 
 # The student's own Exercise 3, for the answer to Exercise 4 that (wrongly) calls it.
@@ -80,6 +82,15 @@ def _keras(make: str = "layer = layers.Embedding(V, d, mask_zero=True, trainable
 
 MATRIX_OK = _matrix()
 KERAS_OK = _keras()
+
+
+# Exercise 5's middle region, torch_embedding: everything but the line that differs.
+def _torch(weight: str = "weight = torch.tensor(np.asarray(matrix), dtype=torch.float32)",
+           ret: str = "return nn.Embedding.from_pretrained(weight, freeze=not trainable, padding_idx=0)") -> str:
+    return f"{weight}\n{ret}\n"
+
+
+TORCH_OK = _torch()
 
 BANK = {
     # ------------------------------------------------------------------ Exercise 1
@@ -497,10 +508,60 @@ BANK = {
             """), "its own matrix, the reference layer imported under another name"),
         forbidden("rebound-names", """
             pretrained_matrix = vectors.embedding_matrix
+            torch_embedding = ctorch.embedding_layer
             keras_embedding = ckeras.embedding_layer
-            """, "the whole cell rebinds both references", whole_cell=True),
+            """, "the whole cell rebinds the three references", whole_cell=True),
+        # torch_embedding, the middle region
+        wrong("torch-freeze-inverted", (MATRIX_OK, _torch(ret="return nn.Embedding.from_pretrained("
+                                                            "weight, freeze=trainable, padding_idx=0)"), KERAS_OK),
+              "freeze=trainable: from_pretrained's freeze is the opposite of trainable"),
+        wrong("torch-default-freeze", (MATRIX_OK, _torch(ret="return nn.Embedding.from_pretrained("
+                                                           "weight, padding_idx=0)"), KERAS_OK),
+              "from_pretrained's default freeze=True: never trainable"),
+        wrong("torch-no-padding_idx", (MATRIX_OK, _torch(ret="return nn.Embedding.from_pretrained("
+                                                           "weight, freeze=not trainable)"), KERAS_OK),
+              "no padding_idx: row 0 is trained like any other"),
+        wrong("torch-float64-table", (MATRIX_OK, _torch(weight="weight = torch.tensor(matrix)"), KERAS_OK),
+              "the table keeps matrix's float64"),
+        wrong("torch-random-table", (MATRIX_OK, """
+            layer = nn.Embedding(matrix.shape[0], matrix.shape[1], padding_idx=0)
+            layer.weight.requires_grad_(trainable)
+            return layer
+            """, KERAS_OK), "an nn.Embedding of the right size, the matrix never loaded"),
+        wrong("torch-requires_grad-on-module", (MATRIX_OK, """
+            layer = nn.Embedding.from_pretrained(torch.tensor(np.asarray(matrix), dtype=torch.float32),
+                                                 padding_idx=0)
+            layer.requires_grad = trainable  # an attribute of the module: the weight is untouched
+            return layer
+            """, KERAS_OK), "sets a requires_grad attribute on the module, which changes no weight"),
+        correct("torch-from_numpy-float", (MATRIX_OK, """
+            return nn.Embedding.from_pretrained(torch.from_numpy(matrix).float(), freeze=not trainable,
+                                                padding_idx=0)
+            """, KERAS_OK), "torch.from_numpy(...).float(): shares a float32 matrix's memory, which no rule forbids"),
+        correct("torch-copy-and-weight-data", (MATRIX_OK, """
+            V, d = matrix.shape
+            layer = nn.Embedding(V, d, padding_idx=0)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(np.array(matrix, dtype=np.float32)))
+            layer.weight.requires_grad_(bool(trainable))
+            return layer
+            """, KERAS_OK), "nn.Embedding, then weight.copy_ and requires_grad_"),
+        correct("torch-parameter", (MATRIX_OK, """
+            layer = nn.Embedding(*matrix.shape, padding_idx=0, _weight=torch.tensor(matrix).float())
+            layer.weight.requires_grad = trainable
+            return layer
+            """, KERAS_OK), "the _weight argument of nn.Embedding"),
+        forbidden("ctorch-embedding-layer", (MATRIX_OK, "return ctorch.embedding_layer(matrix, trainable)", KERAS_OK),
+                  "its own matrix and Keras layer, the PyTorch layer by the reference through ctorch"),
     ],
 }
+
+# Exercise 5's variants written before torch_embedding existed name two regions
+# (pretrained_matrix, keras_embedding): the middle one is the correct torch_embedding.
+BANK["ex5-pretrained-embeddings"] = [
+    replace(v, code=(v.code[0], TORCH_OK, v.code[1])) if isinstance(v.code, tuple) and len(v.code) == 2 else v
+    for v in BANK["ex5-pretrained-embeddings"]
+]
 
 NO_FORBIDDEN = {
     "ex2-one-hot-embed": "course_utils has no one-hot embedding to borrow; the narrative cell falls back on "

@@ -9,6 +9,8 @@ cut off from autograd, the random draws of an initial table, and Keras layer opt
 Every name starts with ``ind_``.
 """
 
+from dataclasses import replace
+
 from grading_bank import correct, wrong
 
 # Exercise 5 has two solution regions (pretrained_matrix, keras_embedding); a correct version
@@ -520,3 +522,14 @@ BANK = {
             """, EMBEDDING_OK), "np.isin for the mask, one fancy-indexed assignment"),
     ],
 }
+
+# Exercise 5 gained a third region, torch_embedding, between the two above: these variants
+# get a correct one there.
+TORCH_OK = """
+return nn.Embedding.from_pretrained(torch.tensor(np.asarray(matrix, dtype=np.float32)),
+                                    freeze=not trainable, padding_idx=0)
+"""
+BANK["ex5-pretrained-embeddings"] = [
+    replace(v, code=(v.code[0], TORCH_OK, v.code[1])) if isinstance(v.code, tuple) and len(v.code) == 2 else v
+    for v in BANK["ex5-pretrained-embeddings"]
+]
