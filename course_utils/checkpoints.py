@@ -1,17 +1,22 @@
-"""Trained weights that ship with the course: NumPy archives, checked against the manifest, read without pickle.
+"""Trained weights and training runs that ship with the course: NumPy archives, checked against the manifest, no pickle.
 
 ``charlm/charrnn_h128.npz`` is Chapter 1's character-level RNN and ``charlm/charlstm_h64.npz``
 Chapter 2's character-level LSTM, each trained far longer than its chapter can (the scripts
 ``data/charlm/make_charlm_checkpoint.py`` and ``data/charlm/make_charlstm_checkpoint.py`` made
 them).  :func:`read_charlm_checkpoint` returns the arrays of either after checking them;
 ``load_charlm_checkpoint`` and ``load_charlstm_checkpoint`` in ``course_utils.torch`` and
-``course_utils.keras`` turn them into a model of either framework.
+``course_utils.keras`` turn them into a model of either framework.  :func:`read_recall_models`
+reads Chapter 2's recall models, and :func:`read_review_runs` what Chapter 3's review
+classifiers did in every configuration and seed (``data/review_runs/make_review_runs.py``).
 """
 
 from __future__ import annotations
 
+import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,3 +153,86 @@ def read_recall_models(path: str | Path | None = None) -> tuple[dict[str, list[d
     if arrays:
         raise DataFileError(f"{path} holds arrays of no listed model: {sorted(arrays)[:5]}")
     return weights, meta
+
+
+#: Chapter 3's review-classifier runs (``data/review_runs/make_review_runs.py`` made them).
+REVIEW_RUNS = "review_runs/review_runs.npz"
+_REVIEW_FORMAT = "course review runs, version 1"
+
+
+@dataclass(frozen=True)
+class ReviewRuns:
+    """What each review classifier of Chapter 3 did, per configuration (``configs``) and seed (``seeds``).
+
+    ``C`` configurations, ``S`` seeds, ``E`` epochs at most, ``Nv`` validation and ``Nt`` test
+    snippets.  The boolean arrays say, per snippet, whether the model kept at ``best_epoch``
+    labelled it right; ``meta`` holds the recipe, the split sizes and the versions the script
+    recorded (see its docstring).
+    """
+
+    configs: list[str]
+    seeds: list[int]
+    meta: dict[str, Any]
+    val_curve: np.ndarray  # (C, S, E) float64: validation accuracy after each epoch, NaN after the stop
+    best_epoch: np.ndarray  # (C, S) int64: the kept epoch, 1-based
+    epochs_run: np.ndarray  # (C, S) int64
+    seconds: np.ndarray  # (C, S) float64: the training time of each run
+    valid_correct: np.ndarray  # (C, S, Nv) bool
+    test_correct: np.ndarray  # (C, S, Nt) bool
+    valid_correct_shuffled: np.ndarray  # (C, S, Nv) bool: with the tokens of every snippet shuffled
+    valid_same_shuffled: np.ndarray  # (C, S, Nv) bool: the same label with and without the shuffle
+    valid_correct_no_oov: np.ndarray  # (C, S, Nv) bool: without the tokens that have no GloVe vector
+    pair_p_positive: np.ndarray  # (C, S, 2) float64: P(positive) of meta["pairs"]
+    trainable: np.ndarray  # (C,) int64: trained parameters per configuration
+
+    def index(self, config: str) -> int:
+        """The row of ``config`` (e.g. ``"gru/frozen"``) in every array."""
+        if config not in self.configs:
+            raise KeyError(f"no configuration {config!r}; the archive holds {self.configs}")
+        return self.configs.index(config)
+
+
+def _review_shapes(meta: dict[str, Any]) -> dict[str, tuple[tuple[int, ...], str]]:
+    """The shape and dtype kind (``f``, ``i``, ``b``) each array of a review-runs archive must have."""
+    C, S = len(meta["configs"]), len(meta["seeds"])
+    E, Nv, Nt = max(meta["recipe"]["max_epochs"].values()), meta["splits"]["valid"], meta["splits"]["test"]
+    shapes = {"val_curve": ((C, S, E), "f"), "best_epoch": ((C, S), "i"), "epochs_run": ((C, S), "i"),
+              "seconds": ((C, S), "f"), "test_correct": ((C, S, Nt), "b"), "pair_p_positive": ((C, S, 2), "f"),
+              "trainable": ((C,), "i")}
+    for name in ("valid_correct", "valid_correct_shuffled", "valid_same_shuffled", "valid_correct_no_oov"):
+        shapes[name] = ((C, S, Nv), "b")
+    return shapes
+
+
+def read_review_runs(root: Path | None = None, *, path: str | Path | None = None) -> ReviewRuns:
+    """Return the runs of Chapter 3's review classifiers as a :class:`ReviewRuns`.
+
+    By default the shipped :data:`REVIEW_RUNS` of the data folder ``root`` (default: the course's,
+    :func:`course_utils.data.data_dir`) is read through :func:`course_utils.data.data_path`, which
+    refuses a missing file or one whose size or SHA-256 differs from ``MANIFEST.json``; another
+    ``path`` (e.g. a file the script rebuilt) is read as it is.  Raises
+    :class:`course_utils.data.DataFileError` when the file is no such archive: unreadable,
+    pickled, without the metadata, or with missing, extra or other-shaped arrays.
+    """
+    path = data_path(REVIEW_RUNS, root) if path is None else Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:  # never unpickle: arrays and strings only
+            arrays = {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise DataFileError(f"{path} is not a readable NumPy .npz archive ({err})") from err
+    try:
+        meta = json.loads(str(arrays.pop("meta")))
+        if meta["format"] != _REVIEW_FORMAT:
+            raise ValueError(f"its format is {meta['format']!r}")
+        shapes = _review_shapes(meta)
+    except (KeyError, ValueError, TypeError, AttributeError) as err:
+        raise DataFileError(f"{path} is not a review-runs archive ({_REVIEW_FORMAT!r}): no valid metadata "
+                            f"({type(err).__name__}: {err})") from err
+    missing, extra = sorted(set(shapes) - set(arrays)), sorted(set(arrays) - set(shapes))
+    if missing or extra:
+        raise DataFileError(f"{path} is not a complete review-runs archive: missing {missing}, unexpected {extra}")
+    for name, (shape, kind) in shapes.items():
+        if arrays[name].shape != shape or arrays[name].dtype.kind != kind:
+            raise DataFileError(f"{path}: {name} has shape {arrays[name].shape} and dtype {arrays[name].dtype}, "
+                                f"expected {shape} of kind {kind!r}")
+    return ReviewRuns(configs=list(meta["configs"]), seeds=[int(s) for s in meta["seeds"]], meta=meta, **arrays)
