@@ -320,8 +320,8 @@ def train_run(config: str, seed: int, data: ReviewData, max_epochs: int | None =
 # --- The archive ----------------------------------------------------------------------------------------------------
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """An ``np.savez_compressed``-style archive whose bytes depend on the arrays only (a fixed date in every
-    entry, none of numpy's write time), without pickled objects."""
+    """A compressed ``.npz`` archive written entry by entry with a fixed date and ``allow_pickle=False``, so
+    that its bytes depend on the arrays only and it holds no pickled object."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, value in arrays.items():
             buffer = io.BytesIO()
