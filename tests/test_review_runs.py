@@ -73,7 +73,7 @@ def test_shapes_dtypes_and_metadata_agree_with_the_recipe(runs, script):
     assert meta["embeddings"] == [c.split("/")[1] for c in CONFIGS]
     assert (recipe["max_len"], recipe["min_freq"], recipe["embed_dim"], recipe["num_hiddens"]) == (50, 1, 50, 64)
     assert (recipe["lr"], recipe["patience"], recipe["threads"], recipe["device"]) == (3e-3, 3, 1, "cpu")
-    assert recipe["batch_size"] == {"mean": 64, "gru": 128} and recipe["max_epochs"] == {"mean": 20, "gru": 12}
+    assert recipe["batch_size"] == {"mean": 64, "gru": 128} and recipe["max_epochs"] == {"mean": 20, "gru": 20}
     assert meta["command"].startswith("data/review_runs/make_review_runs.py") and meta["torch"] and meta["numpy"]
     C, S, Nv, Nt = 6, 5, meta["splits"]["valid"], meta["splits"]["test"]
     assert runs.val_curve.shape == (C, S, 20) and runs.val_curve.dtype == np.float64

@@ -21,60 +21,28 @@ The recipe is the chapter's (Section 1 and Section 5, "The classifiers"), line f
   the order of the batches follow the seed); Adam at 3e-3 on the layers and SparseAdam at 3e-3 on
   a trained table; batches of 64 (mean) or 128 (GRU); one thread on the CPU.
 
-What differs from the chapter's single run is how long each model trains: up to 20 epochs
-(mean) or 12 (GRU), the validation accuracy after every epoch, training stopped once 3 epochs in
-a row have not beaten the best, and the epoch with the best validation accuracy kept (the first
-one on ties).  The test split is read once, by the kept model.
+What differs from the chapter's single run is how long each model trains: up to 20 epochs,
+the validation accuracy after every epoch, training stopped once 3 epochs in a row have not
+beaten the best, and the epoch with the best validation accuracy kept (the first one on ties).
+The test split is read once, by the kept model.
 
 Results (the mean over the five seeds, their range in brackets; ``kept epoch`` is the epoch of
 the best validation accuracy, ``s/run`` the seconds of training and validation per run on one
 core of a shared two-core machine)::
 
     config             kept epoch                valid                 test epochs run  s/run
-    mean/scratch       8.8 (6-14)  75.4% (73.1%-77.0%)  74.9% (73.9%-76.4%)       9-17    3.8
-    mean/frozen         5.8 (3-8)  68.1% (67.0%-68.5%)  67.0% (66.4%-67.5%)       6-11    1.0
-    mean/fine-tuned     7.0 (6-9)  77.8% (76.6%-78.7%)  76.2% (75.5%-76.8%)       9-12    3.1
-    gru/scratch         8.4 (7-9)  72.9% (70.4%-74.8%)  72.6% (70.1%-74.5%)      10-12   26.9
-    gru/frozen         7.8 (4-11)  75.1% (74.4%-76.2%)  71.9% (70.1%-72.9%)       7-12   18.1
-    gru/fine-tuned      3.8 (2-5)  77.0% (75.3%-78.3%)  75.9% (73.8%-77.5%)        5-8   15.6
+    mean/scratch       8.8 (6-14)  75.4% (73.1%-77.0%)  74.9% (73.9%-76.4%)       9-17    3.2
+    mean/frozen         5.8 (3-8)  68.1% (67.0%-68.5%)  67.0% (66.4%-67.5%)       6-11    0.9
+    mean/fine-tuned     7.0 (6-9)  77.8% (76.6%-78.7%)  76.2% (75.5%-76.8%)       9-12    2.7
+    gru/scratch         8.4 (7-9)  72.9% (70.4%-74.8%)  72.6% (70.1%-74.5%)      10-12   25.4
+    gru/frozen         8.2 (4-13)  75.1% (74.4%-76.2%)  72.2% (71.6%-72.9%)       7-16   22.7
+    gru/fine-tuned      3.8 (2-5)  77.0% (75.3%-78.3%)  75.9% (73.8%-77.5%)        5-8   15.4
 
-Two GRU runs on the frozen table (seeds 0 and 3) kept epoch 11 and met the 12-epoch cap one epoch
-later, before the patience ran out; three scratch GRUs (seeds 0, 1, 4) kept epoch 9 and reached
-both at epoch 12.  No run's kept epoch is the last one it ran.  The frozen GRU's validation accuracy is 3.2 points
-above its test accuracy on average (0.2 to 1.5 points for the other configurations): the epoch
-picked on 1,076 validation snippets flatters it most.
-
-For each run, at the kept epoch, the archive holds the right (True) or wrong answer per snippet of
-the validation split (``valid_correct``) and of the test split (``test_correct``); per validation
-snippet also with its ids (cut at 50) in another order (``valid_correct_shuffled``; one
-permutation per snippet from ``np.random.default_rng(3)``, the same for every run, the padding
-left at the end) and whether that kept the predicted label (``valid_same_shuffled``: always for
-the means; 81%, 80% and 91% of the snippets on average for the scratch, frozen and fine-tuned
-GRUs), and without the ids that have no GloVe vector, ``<unk>`` included, the others moved left
-(``valid_correct_no_oov``; 662 of the 1,076 snippets lose a token, none is left empty); and
-P(positive) for "a good cast , but the film is bad" and "a bad cast , but the film is good"
-(``pair_p_positive``).  Shuffled, the means keep their accuracy and the three GRUs lose 3.0, 5.4
-and 1.4 points on average; without the tokens GloVe lacks, the scratch GRUs gain 1.8 points on
-average, the others less than one.
-
-The output is a NumPy ``.npz`` archive (compressed, no pickled objects, 25 KiB) of arrays shaped
-(configuration, seed, ...) in the order above: ``val_curve`` (float64, per epoch, NaN after the
-stop), ``best_epoch``, ``epochs_run``, ``seconds``, the five boolean arrays, ``pair_p_positive``
-and ``trainable`` (the trained parameters of each configuration), and ``meta``, a JSON string:
-the configurations, seeds, split sizes, vocabulary size, the number of GloVe rows, the counts
-of changed and emptied snippets, the pairs, the recipe, the PyTorch and NumPy versions and the
-command line.  ``course_utils.checkpoints.read_review_runs()`` reads it.
-
-Rebuild it from the repository root (6 minutes on one core)::
-
-    .venv/bin/python data/review_runs/make_review_runs.py
-
-then update its ``bytes`` and ``sha256`` in ``data/MANIFEST.json``.  The archive's entries carry
-a fixed date, so two runs on the same machine write the same bytes except for ``seconds``; another
-CPU or other versions of PyTorch and NumPy (it was made with PyTorch 2.13 and NumPy 2.4) may round
-sums differently and give slightly other numbers, so the manifest pins the shipped file.
-``--configs``, ``--seeds`` and ``--out`` train a part into another file, e.g.
-``--configs mean/frozen --seeds 0 --out /tmp/runs.npz``.
+Every run stopped because 3 epochs in a row brought no better validation accuracy, never at the
+20-epoch cap (an earlier cap of 12 epochs for the GRU stopped two frozen-table runs one epoch
+after their best).  The frozen GRU's validation accuracy is 2.9 points above its test accuracy on
+average (0.2 to 1.5 points for the other configurations): the epoch picked on 1,076 validation
+snippets flatters it most.
 """
 
 from __future__ import annotations
@@ -105,7 +73,7 @@ CONFIGS = {"mean/scratch": ("mean", "scratch"), "mean/frozen": ("mean", "frozen"
 SEEDS = (0, 1, 2, 3, 4)
 MAX_LEN, MIN_FREQ, EMBED_DIM, NUM_HIDDENS, LR = 50, 1, 50, 64, 3e-3
 BATCH_SIZE = {"mean": 64, "gru": 128}
-MAX_EPOCHS = {"mean": 20, "gru": 12}
+MAX_EPOCHS = {"mean": 20, "gru": 20}
 PATIENCE = 3  # stop after this many epochs in a row that do not beat the best validation accuracy
 EVAL_BATCH = 512  # the chapter's accuracy() batch
 GLOVE_SEED, SHUFFLE_SEED = 0, 3
