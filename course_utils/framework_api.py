@@ -16,7 +16,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "gates": ("gru_forward", "gru_step", "load_gru_weights", "load_lstm_weights", "lstm_forward", "lstm_step"),
     "gated": ("cudnn_eligible", "gate_activations", "grad_norms_by_cell"),
     "classify": ("recurrent_classifier",),
-    "embed": ("embedding_layer", "embedding_weights"),
+    "embed": ("MaskedMean", "embedding_layer", "embedding_weights", "masked_mean"),
     "stacked": ("bidirectional_stack", "final_states", "last_forward_first_backward", "load_stacked_lstm_weights",
                 "masked_token_accuracy", "sequence_tagger", "stacked_lstm_forward", "stacked_lstm_weights"),
     "attention": ("dot_product_attention", "masked_cross_entropy"),

@@ -9,7 +9,7 @@
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.keras.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
 * :mod:`~course_utils.keras.classify`: ``recurrent_classifier``;
-* :mod:`~course_utils.keras.embed`: ``embedding_layer``, ``embedding_weights``;
+* :mod:`~course_utils.keras.embed`: ``embedding_layer``, ``embedding_weights``, ``masked_mean``, ``MaskedMean``;
 * :mod:`~course_utils.keras.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
@@ -45,7 +45,7 @@ from course_utils.keras.charlm import (CharLSTM, CharRNN, evaluate_loss, fit, ge
                                      hidden_states, load_charlm_checkpoint, load_charlstm_checkpoint)
 from course_utils.keras.device import disable_tf32, get_device  # noqa: E402
 from course_utils.keras.classify import recurrent_classifier  # noqa: E402
-from course_utils.keras.embed import embedding_layer, embedding_weights  # noqa: E402
+from course_utils.keras.embed import MaskedMean, embedding_layer, embedding_weights, masked_mean  # noqa: E402
 from course_utils.keras.gated import cudnn_eligible, gate_activations, grad_norms_by_cell  # noqa: E402
 from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,  # noqa: E402
                                      lstm_forward, lstm_step)
@@ -60,6 +60,7 @@ __all__ = [
     "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
+    "MaskedMean",
     "RecallClassifier",
     "bidirectional_stack",
     "clip_grad_norm",
@@ -91,6 +92,7 @@ __all__ = [
     "lstm_forward",
     "lstm_step",
     "masked_cross_entropy",
+    "masked_mean",
     "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",

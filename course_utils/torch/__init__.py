@@ -9,7 +9,7 @@
   ``load_lstm_weights``, ``load_gru_weights``;
 * :mod:`~course_utils.torch.gated`: ``gate_activations``, ``grad_norms_by_cell``, ``cudnn_eligible``;
 * :mod:`~course_utils.torch.classify`: ``recurrent_classifier``;
-* :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``;
+* :mod:`~course_utils.torch.embed`: ``embedding_layer``, ``embedding_weights``, ``masked_mean``, ``MaskedMean``;
 * :mod:`~course_utils.torch.stacked`: ``stacked_lstm_forward``, ``load_stacked_lstm_weights``,
   ``stacked_lstm_weights``, ``final_states``, ``last_forward_first_backward``,
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
@@ -26,7 +26,7 @@ from course_utils.torch.charlm import (CharLSTM, CharRNN, evaluate_loss, fit, ge
                                      load_charlm_checkpoint, load_charlstm_checkpoint)
 from course_utils.torch.device import disable_tf32, get_device
 from course_utils.torch.classify import recurrent_classifier
-from course_utils.torch.embed import embedding_layer, embedding_weights
+from course_utils.torch.embed import MaskedMean, embedding_layer, embedding_weights, masked_mean
 from course_utils.torch.gated import cudnn_eligible, gate_activations, grad_norms_by_cell
 from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, load_lstm_weights,
                                     lstm_forward, lstm_step)
@@ -41,6 +41,7 @@ __all__ = [
     "CharLSTM",
     "CharRNN",
     "MaskedMaxPooling",
+    "MaskedMean",
     "RecallClassifier",
     "bidirectional_stack",
     "clip_grad_norm",
@@ -72,6 +73,7 @@ __all__ = [
     "lstm_forward",
     "lstm_step",
     "masked_cross_entropy",
+    "masked_mean",
     "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",

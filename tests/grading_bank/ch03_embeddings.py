@@ -563,6 +563,184 @@ BANK["ex5-pretrained-embeddings"] = [
     for v in BANK["ex5-pretrained-embeddings"]
 ]
 
+
+# Exercise 6 has three solution regions: (masked_mean, MaskedMean.call, MaskedMean.compute_mask).
+# A wrong answer to one of them is paired with correct answers to the others.
+def _mean(real: str = "real = mask.to(E.device).unsqueeze(-1)",
+          total: str = "total = torch.where(real, E, 0.0).sum(dim=1)",
+          count: str = "count = real.sum(dim=1).clamp(min=1).to(E.dtype)",
+          ret: str = "return total / count") -> str:
+    return f"{real}\n{total}\n{count}\n{ret}\n"
+
+
+def _call(none: str = "return ops.mean(inputs, axis=1)",
+          real: str = 'real = ops.expand_dims(ops.cast(mask, "bool"), axis=-1)',
+          total: str = "total = ops.sum(ops.where(real, inputs, ops.zeros_like(inputs)), axis=1)",
+          count: str = "count = ops.sum(ops.cast(real, inputs.dtype), axis=1)",
+          ret: str = "return total / ops.maximum(count, 1.0)") -> str:
+    return f"if mask is None:\n    {none}\n{real}\n{total}\n{count}\n{ret}\n"
+
+
+MEAN_OK, CALL_OK, NO_MASK_OUT = _mean(), _call(), "return None"
+
+BANK["ex6-masked-mean"] = [
+    # masked_mean, the PyTorch region
+    wrong("divides-by-T", (_mean(ret="return total / E.shape[1]"), CALL_OK, NO_MASK_OUT),
+          "the sum over the real tokens divided by T, not by their number"),
+    wrong("sums-the-padding", (_mean(total="total = E.sum(dim=1)"), CALL_OK, NO_MASK_OUT),
+          "the padded positions are added to the sum; the count is right"),
+    wrong("plain-mean", ("return E.mean(dim=1)", CALL_OK, NO_MASK_OUT), "the mask is ignored"),
+    wrong("float-mask-product", (_mean(real="real = mask.unsqueeze(-1).to(E.dtype)",
+                                       total="total = (E * real).sum(dim=1)"), CALL_OK, NO_MASK_OUT),
+          "multiplies by the mask as 0s and 1s: a NaN or inf in the padding gives NaN (0 × NaN)"),
+    wrong("einsum-with-the-float-mask", ("""
+            weights = mask.to(E.dtype)
+            count = weights.sum(dim=1, keepdim=True).clamp(min=1)
+            return torch.einsum("btd,bt->bd", E, weights) / count
+            """, CALL_OK, NO_MASK_OUT), "einsum with the 0/1 mask is a product too: NaN in the padding leaks"),
+    wrong("no-clamp", (_mean(count="count = real.sum(dim=1).to(E.dtype)"), CALL_OK, NO_MASK_OUT),
+          "divides by the count itself: 0 / 0 = NaN on a row of padding"),
+    wrong("where-count-after-a-product", ("""
+            m = mask.unsqueeze(-1).to(E.dtype)
+            total = (E * m).sum(dim=1)
+            count = m.sum(dim=1)
+            return torch.where(count > 0, total / count, torch.zeros_like(total))
+            """, CALL_OK, NO_MASK_OUT),
+          "the classic: zeros forward, but the backward pass of 0 / 0 sends NaN through the product to E"),
+    wrong("nan_to_num-after-a-product", ("""
+            m = mask.unsqueeze(-1).to(E.dtype)
+            return torch.nan_to_num((E * m).sum(dim=1) / m.sum(dim=1).clamp(min=1))
+            """, CALL_OK, NO_MASK_OUT),
+          "hides the NaN of 0 × NaN: a row with NaN in its padding becomes zeros instead of its mean"),
+    wrong("masked_fill_-in-place", ("""
+            E.masked_fill_(~mask.unsqueeze(-1), 0.0)
+            return E.sum(dim=1) / mask.sum(dim=1, keepdim=True).clamp(min=1)
+            """, CALL_OK, NO_MASK_OUT), "zeroes the caller's padding in place"),
+    wrong("float64-count", (_mean(count="count = real.sum(dim=1).clamp(min=1).double()"), CALL_OK, NO_MASK_OUT),
+          "the count as float64 makes the result float64 for a float32 E"),
+    wrong("no-gradient", ("""
+            with torch.no_grad():
+                real = mask.unsqueeze(-1)
+                return torch.where(real, E, 0.0).sum(dim=1) / real.sum(dim=1).clamp(min=1)
+            """, CALL_OK, NO_MASK_OUT), "computed under torch.no_grad(): nothing to train through"),
+    wrong("inverted-mask", (_mean(total="total = E.masked_fill(real, 0.0).sum(dim=1)"), CALL_OK, NO_MASK_OUT),
+          "masked_fill(mask, 0) zeroes the real tokens and keeps the padding"),
+    wrong("padding-from-zero-vectors", (_mean(real="real = (E != 0).any(dim=-1, keepdim=True)"), CALL_OK,
+                                        NO_MASK_OUT),
+          "finds the padding from zero vectors in E instead of reading mask"),
+    wrong("lengths-as-a-prefix", (_mean(real="real = (torch.arange(E.shape[1], device=E.device)[None, :]\n"
+                                             "        < mask.sum(dim=1, keepdim=True)).unsqueeze(-1)"),
+                                  CALL_OK, NO_MASK_OUT),
+          "turns the mask into lengths, as if the real tokens always came first"),
+    wrong("loop-mean-of-nothing", ("return torch.stack([E[b][mask[b]].mean(dim=0) for b in range(E.shape[0])])",
+                                   CALL_OK, NO_MASK_OUT), "a row with no real token is the mean of nothing: NaN"),
+    # MaskedMean.call
+    wrong("keras-ignores-the-mask", (MEAN_OK, "return ops.mean(inputs, axis=1)", NO_MASK_OUT),
+          "the mean over all T steps, mask or not"),
+    wrong("keras-divides-by-T", (MEAN_OK, _call(ret="return total / ops.cast(ops.shape(inputs)[1], "
+                                                    "inputs.dtype)"), NO_MASK_OUT),
+          "the masked sum divided by T"),
+    wrong("keras-no-zero-guard", (MEAN_OK, _call(ret="return total / count"), NO_MASK_OUT),
+          "0 / 0 = NaN on a row with no True, as GlobalAveragePooling1D gives"),
+    wrong("keras-float-mask-product", (MEAN_OK, _call(real="real = ops.expand_dims(ops.cast(mask, inputs.dtype), "
+                                                           "axis=-1)",
+                                                      total="total = ops.sum(inputs * real, axis=1)"),
+                                       NO_MASK_OUT),
+          "multiplies by the mask cast to 0s and 1s: NaN or inf at a masked step leaks"),
+    wrong("keras-mask-None-not-handled", (MEAN_OK, """
+            real = ops.expand_dims(ops.cast(mask, "bool"), axis=-1)
+            total = ops.sum(ops.where(real, inputs, ops.zeros_like(inputs)), axis=1)
+            return total / ops.maximum(ops.sum(ops.cast(real, inputs.dtype), axis=1), 1.0)
+            """, NO_MASK_OUT), "fails without a mask instead of taking the plain mean"),
+    wrong("keras-int-count", (MEAN_OK, _call(count='count = ops.sum(ops.cast(real, "int32"), axis=1)',
+                                             ret="return total / ops.maximum(count, 1)"), NO_MASK_OUT),
+          "counts the mask as int32: a float32 sum divided by an int32 count is refused"),
+    wrong("keras-numpy", (MEAN_OK, """
+            x = np.asarray(inputs)
+            m = np.ones(x.shape[:2], dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+            total = np.where(m[:, :, None], x, 0.0).sum(axis=1)
+            return (total / np.maximum(m.sum(axis=1, keepdims=True), 1)).astype("float32")
+            """, NO_MASK_OUT), "NumPy instead of keras.ops: a NumPy array, which a model's symbolic tensors refuse"),
+    wrong("keras-global-average-pooling", (MEAN_OK, """
+            pooled = layers.GlobalAveragePooling1D()(inputs, mask=mask)
+            return ops.where(ops.isnan(pooled), ops.zeros_like(pooled), pooled)
+            """, NO_MASK_OUT), "Keras' own masked mean with its NaN replaced: the values are right, the rule broken"),
+    # MaskedMean.compute_mask
+    wrong("keras-keeps-the-mask", (MEAN_OK, CALL_OK, "return mask"),
+          "passes the (B, T) mask on to an output without a time axis"),
+    # correct answers
+    correct("masked_fill-and-clamp_min", ("""
+            filled = E.masked_fill(~mask.unsqueeze(-1), 0.0)  # (B, T, d)
+            return filled.sum(dim=1) / mask.sum(dim=1, keepdim=True).clamp_min(1).to(E.dtype)
+            """, """
+            if mask is None:
+                return ops.mean(inputs, axis=1)
+            real = ops.expand_dims(mask, -1)
+            total = ops.sum(ops.where(real, inputs, 0.0), axis=1)
+            return ops.divide_no_nan(total, ops.sum(ops.cast(real, "float32"), axis=1))
+            """, NO_MASK_OUT), "masked_fill on ~mask; Keras' divide_no_nan, which gives 0 for 0 / 0"),
+    correct("index_add-of-the-real-rows", ("""
+            rows = mask.nonzero(as_tuple=True)[0]  # the batch row of every real token
+            total = torch.zeros(E.shape[0], E.shape[2], dtype=E.dtype, device=E.device)
+            total = total.index_add(0, rows, E[mask])  # (B, d): the padded positions are never read
+            count = torch.bincount(rows, minlength=E.shape[0]).clamp(min=1).to(E.dtype)  # (B,)
+            return total / count[:, None]
+            """, """
+            if mask is None:
+                mask = ops.ones(ops.shape(inputs)[:2], dtype="bool")
+            weights = ops.cast(mask, inputs.dtype)  # (B, T)
+            weights = weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1.0)
+            clean = ops.where(ops.expand_dims(mask, -1), inputs, 0.0)
+            return ops.einsum("btd,bt->bd", clean, weights)
+            """, NO_MASK_OUT), "index_add of the real rows and bincount; Keras: a mask of ones for None, "
+                               "einsum with the weights 1 / count on the cleaned inputs"),
+    correct("einsum-on-the-selected-vectors", ("""
+            clean = torch.where(mask.unsqueeze(-1), E, torch.zeros_like(E))  # (B, T, d)
+            weights = mask.to(E.dtype) / mask.sum(dim=1, keepdim=True).clamp(min=1)  # (B, T)
+            return torch.einsum("btd,bt->bd", clean, weights)
+            """, """
+            if mask is None:
+                return ops.mean(inputs, axis=1)
+            real = ops.expand_dims(ops.cast(mask, "bool"), -1)
+            count = ops.sum(ops.cast(real, "float32"), axis=1)
+            total = ops.sum(ops.where(real, inputs, 0.0), axis=1)
+            return ops.where(count > 0, total / ops.maximum(count, 1.0), 0.0)
+            """, NO_MASK_OUT), "einsum with the weights 1 / count, after the padding is selected away; "
+                               "Keras: ops.where on the count, with the divisor clamped too"),
+    correct("loop-over-the-rows", ("""
+            rows = [E[b][mask[b]].sum(dim=0) / max(int(mask[b].sum()), 1) for b in range(E.shape[0])]
+            return torch.stack(rows)  # (B, d): an empty row sums to zeros
+            """, """
+            if mask is None:
+                mask = ops.ones(ops.shape(inputs)[:2], dtype="bool")
+            real = ops.expand_dims(ops.cast(mask, "bool"), axis=2)
+            total = ops.sum(ops.where(real, inputs, ops.zeros_like(inputs)), axis=1)
+            count = ops.clip(ops.sum(ops.cast(real, "float32"), axis=1), 1.0, float("inf"))
+            return total / count
+            """, """
+            return
+            """), "a Python loop over the rows, each a boolean selection; Keras: ops.clip; a bare return"),
+    correct("where-on-the-count-after-a-selection", ("""
+            total = E.masked_fill(~mask.unsqueeze(-1), 0.0).sum(dim=1)  # (B, d)
+            count = mask.sum(dim=1, keepdim=True)  # (B, 1)
+            return torch.where(count > 0, total / count, torch.zeros_like(total))
+            """, CALL_OK, NO_MASK_OUT),
+            "torch.where on the count: the NaN of 0 / 0's backward pass stays in the selected-away "
+            "positions' gradient, which masked_fill sets to 0, so E's gradient is finite"),
+    forbidden("ctorch-masked-mean", ("return ctorch.masked_mean(E, mask)", CALL_OK, NO_MASK_OUT),
+              "its own layer, the mean by the reference through ctorch"),
+    forbidden("ckeras-layer-inside", (MEAN_OK, "return ckeras.MaskedMean()(inputs, mask=mask)", NO_MASK_OUT),
+              "its own mean, the layer's call by the reference's through ckeras"),
+    forbidden("embed-module-alias", ("""
+            from course_utils.torch.embed import masked_mean as average_real
+            return average_real(E, mask)
+            """, CALL_OK, NO_MASK_OUT), "the reference imported under another name"),
+    forbidden("rebound-names", """
+            from course_utils.torch import masked_mean
+            from course_utils.keras import MaskedMean
+            """, "the whole cell imports the two references", whole_cell=True),
+]
+
 NO_FORBIDDEN = {
     "ex2-one-hot-embed": "course_utils has no one-hot embedding to borrow; the narrative cell falls back on "
                          "F.embedding, which the visible test already rejects",
