@@ -12,7 +12,7 @@ The framework-free pieces are re-exported here, among them the verdicts of :mod:
 :mod:`course_utils.grading` (``assert_own_code``, ``assert_no_calls``, ``own_or_reference``).
 """
 
-from course_utils.claims import claim, compare
+from course_utils.claims import claim, compare, compare_runs
 from course_utils.checks import assert_close, assert_equal, assert_raises, check_shape
 from course_utils.contracts import checked, list_of, tensor_spec
 from course_utils.data import DataFileError, data_path, load_text, sha256_of
@@ -34,6 +34,7 @@ __all__ = [
     "checked",
     "claim",
     "compare",
+    "compare_runs",
     "data_path",
     "list_of",
     "load_text",

@@ -174,4 +174,41 @@ def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
                       int(x.size) if paired else int(x.size + y.size), paired, higher_is_better, verdict)
 
 
-__all__ = ["ClaimFailed", "Comparison", "STRICT_ENV", "VERDICTS", "claim", "compare", "strict_claims"]
+def compare_runs(a: np.ndarray, b: np.ndarray, *, names: tuple[str, str] = ("A", "B"), metric: str = "mean",
+                 higher_is_better: bool = True, level: float = 0.95, n_boot: int = 4000,
+                 seed: int = 0) -> Comparison:
+    """Compare two configurations, each run with several seeds, on the same items (``(seeds, items)`` arrays).
+
+    ``a[s, i]`` is seed ``s``'s score of A on item ``i`` (1 or 0 for a right or wrong answer),
+    ``b`` the same for B, with the same items and possibly another number of seeds. Both the
+    seeds and the items vary by chance, so the bootstrap resamples both: the seeds of each
+    configuration on their own (they are separate runs) and the items once for both (the same
+    test sentences). The verdict is "better" or "worse" when the interval of the mean
+    difference excludes 0 and the two-sided bootstrap p-value is below ``1 - level``; ``n``
+    is the number of items.
+    """
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1] or min(x.shape[0], y.shape[0]) < 2:
+        raise ValueError(f"compare_runs: expected (seeds, items) arrays with the same items and 2 seeds or more, "
+                         f"got {x.shape} and {y.shape}")
+    if not 0.5 < level < 1.0 or n_boot < 100:
+        raise ValueError("compare_runs: level should lie between 0.5 and 1 and n_boot be at least 100")
+    rng = np.random.default_rng(seed)
+    observed = float(x.mean() - y.mean())
+    boot = np.empty(n_boot)
+    for k in range(n_boot):
+        items = rng.integers(0, x.shape[1], x.shape[1])  # (N,), shared by A and B
+        seeds_a = rng.integers(0, x.shape[0], x.shape[0])
+        seeds_b = rng.integers(0, y.shape[0], y.shape[0])
+        boot[k] = x[seeds_a][:, items].mean() - y[seeds_b][:, items].mean()
+    low, high = (float(q) for q in np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]))
+    p_value = float(min(1.0, 2 * min((boot <= 0).mean(), (boot >= 0).mean()) + 1 / n_boot))
+    if (low > 0 or high < 0) and p_value < 1 - level:
+        verdict = "better" if (low > 0) == higher_is_better else "worse"
+    else:
+        verdict = "no detectable difference"
+    return Comparison(names[0], names[1], f"{metric}, seeds and items resampled", observed, low, high, level,
+                      p_value, int(x.shape[1]), True, higher_is_better, verdict)
+
+
+__all__ = ["ClaimFailed", "Comparison", "STRICT_ENV", "VERDICTS", "claim", "compare", "compare_runs", "strict_claims"]

@@ -60,7 +60,8 @@ QUIZZES: dict[str, dict[int, Question]] = {
         4: Question("b", "mask_zero leaves row 0 as it is and passes the mask X != 0 to the next layers."),
         5: Question(1.0, "Cosine ignores length: 3v points the same way as v."),
         6: Question("a", "Both have the same words, so the same mean of embeddings and the same output."),
-        7: Question("b", "b - a + c is usually nearest to b or c; 3CosAdd searches the other words."),
+        7: Question("b", "b - a + c is often nearest to an input word (c in 42.5% of the benchmark's "
+                          "questions, Section 4); 3CosAdd searches the other words."),
         8: Question("b", "SimLex-999 rates similarity proper: antonyms and associated words score low there, "
                          "yet co-occur."),
     },

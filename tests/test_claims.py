@@ -523,3 +523,24 @@ def test_no_narrative_cell_prints_a_bare_boolean_verdict(path):
              for index, source in _narrative_code(path) for lineno, line, shown in printed_verdicts(source)]
     assert not found, ("these cells print a bare True/False; print the verdict with claim(statement, check, "
                        "evidence) or compare(...) (CONTRIBUTING.md, section 6):\n" + "\n".join(found))
+
+
+def test_compare_runs_resamples_seeds_and_items():
+    from course_utils.claims import compare_runs
+
+    rng = np.random.default_rng(0)
+    items = rng.random(400) < 0.7  # (N,): which items are easy
+    a = np.array([(rng.random(400) < np.where(items, 0.9, 0.3)) for _ in range(5)], dtype=float)  # (5, N)
+    b = np.array([(rng.random(400) < np.where(items, 0.75, 0.2)) for _ in range(4)], dtype=float)  # (4, N)
+    result = compare_runs(a, b, names=("a", "b"), metric="accuracy")
+    assert result.verdict == "better" and result.low > 0 and result.n == 400
+    assert abs(result.difference - (a.mean() - b.mean())) < 1e-12
+    assert compare_runs(b, a).verdict == "worse"
+    assert compare_runs(b, a, higher_is_better=False).verdict == "better"
+    # a configuration whose seeds disagree wildly: the items alone would call it, the seeds do not
+    shifts = np.array([0.4, -0.4, 0.35, -0.3, 0.1])[:, None]  # (5, 1)
+    noisy = np.clip(np.tile(items * 0.7, (5, 1)) + shifts, 0, 1)  # (5, N)
+    steady = np.tile(items * 0.7, (5, 1))  # (5, N)
+    assert compare_runs(noisy, steady).verdict == "no detectable difference"
+    with pytest.raises(ValueError, match="same items"):
+        compare_runs(a[:, :10], b)

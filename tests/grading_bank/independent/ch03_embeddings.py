@@ -42,6 +42,13 @@ return layer
 BANK = {
     # ------------------------------------------------------------------ Exercise 1
     "ex1-build-vocab": [
+        wrong("ind_casefolded_ties", """
+            if min_freq < 1:
+                raise ValueError("min_freq must be at least 1")
+            tally = Counter(token for tokens in token_lists for token in tokens)
+            kept = sorted((w for w in tally if tally[w] >= min_freq), key=lambda w: (-tally[w], w.casefold()))
+            return [PAD, UNK] + kept
+            """, "ties broken case-insensitively, not in sorted() order"),
         wrong("ind_first_list_extended", """
             if min_freq < 1:
                 raise ValueError("min_freq must be at least 1")
@@ -385,6 +392,12 @@ BANK = {
     ],
     # ------------------------------------------------------------------ Exercise 5
     "ex5-pretrained-embeddings": [
+        correct("ind_torch_shares_matrix", (MATRIX_OK, """
+            weight = torch.from_numpy(matrix)
+            if weight.dtype != torch.float32:
+                weight = weight.float()
+            return nn.Embedding.from_pretrained(weight, freeze=not trainable, padding_idx=0)
+            """, EMBEDDING_OK), "shares a float32 matrix's memory: no rule forbids it (the chapter passes a copy)"),
         wrong("ind_sigma_of_rows_norm", ("""
             V, d = len(itos), E.shape[1]
             M = rng.normal(0.0, np.linalg.norm(E, axis=1).std(), size=(V, d))
