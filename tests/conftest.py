@@ -18,6 +18,7 @@ import pytest
 
 from course_utils import splits
 from course_utils.claims import STRICT_ENV
+from course_utils.data import DEFAULT_DATA_DIR
 from course_utils.text import CharVocab, make_lm_windows
 from nbutils import BIN, ROOT, quiet_env
 
@@ -48,6 +49,24 @@ def strict(monkeypatch):
     """Strict mode, as in the book build: a false claim or a second read of a test split raises."""
     monkeypatch.setenv(STRICT_ENV, "1")
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+
+@pytest.fixture
+def corrupt_data_copy(tmp_path):
+    """A function ``name -> root``: a data folder under ``tmp_path`` holding the course's manifest
+    and a copy of data file ``name`` with one bit flipped in its middle, so that its size still
+    matches the manifest and its SHA-256 no longer does."""
+
+    def make(name: str) -> Path:
+        root = tmp_path / "data"
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DEFAULT_DATA_DIR / "MANIFEST.json", root)
+        raw = bytearray((DEFAULT_DATA_DIR / name).read_bytes())
+        raw[len(raw) // 2] ^= 0x01  # one bit in the middle of the file
+        (root / name).write_bytes(bytes(raw))
+        return root
+
+    return make
 
 
 @pytest.fixture(scope="module")

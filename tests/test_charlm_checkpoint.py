@@ -7,7 +7,6 @@ what the chapter's short run reaches.
 """
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -43,17 +42,6 @@ def corpus():
 def models(corpus):
     vocab, _ = corpus
     return {name: module.load_charlm_checkpoint(vocab) for name, module in FRAMEWORKS.items()}
-
-
-def _corrupt_copy(tmp_path):
-    """A data folder with the manifest and a checkpoint whose bytes no longer match it."""
-    root = tmp_path / "data"
-    (root / "charlm").mkdir(parents=True)
-    shutil.copy(DEFAULT_DATA_DIR / "MANIFEST.json", root)
-    raw = bytearray((DEFAULT_DATA_DIR / CHARLM_CHECKPOINT).read_bytes())
-    raw[len(raw) // 2] ^= 0x01  # one bit in the middle of the weights
-    (root / CHARLM_CHECKPOINT).write_bytes(bytes(raw))
-    return root
 
 
 def test_checkpoint_is_listed_small_and_without_pickles():
@@ -110,14 +98,14 @@ def test_another_vocabulary_is_refused(framework, corpus):
 
 
 @pytest.mark.parametrize("framework", sorted(FRAMEWORKS))
-def test_a_corrupt_checkpoint_is_refused(framework, corpus, tmp_path, monkeypatch):
+def test_a_corrupt_checkpoint_is_refused(framework, corpus, corrupt_data_copy, monkeypatch):
     vocab, _ = corpus
-    monkeypatch.setenv("COURSE_DATA_DIR", str(_corrupt_copy(tmp_path)))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(corrupt_data_copy(CHARLM_CHECKPOINT)))
     with pytest.raises(DataFileError, match=r"charrnn_h128\.npz is corrupt: expected \d+ bytes with SHA-256"):
         FRAMEWORKS[framework].load_charlm_checkpoint(vocab)
 
 
-def test_an_explicit_path_is_read_without_the_manifest(corpus, tmp_path):
+def test_an_explicit_path_is_read_without_the_manifest(corpus, tmp_path, corrupt_data_copy):
     vocab, _ = corpus
     arrays = read_charlm_checkpoint(vocab)  # the shipped file, checked
     arrays["head.bias"] = arrays["head.bias"] + 1.0  # e.g. a file the script rebuilt elsewhere: other bytes
@@ -128,7 +116,7 @@ def test_an_explicit_path_is_read_without_the_manifest(corpus, tmp_path):
         np.testing.assert_array_equal(bias, arrays["head.bias"], err_msg=framework)
     # Not checked against the manifest, but a flipped bit still fails the archive's own CRC-32.
     with pytest.raises(DataFileError, match="not a readable NumPy .npz archive"):
-        read_charlm_checkpoint(vocab, _corrupt_copy(tmp_path) / CHARLM_CHECKPOINT)
+        read_charlm_checkpoint(vocab, corrupt_data_copy(CHARLM_CHECKPOINT) / CHARLM_CHECKPOINT)
 
 
 def test_files_that_are_no_checkpoint_are_refused(corpus, tmp_path):

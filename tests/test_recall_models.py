@@ -10,7 +10,6 @@ refused with a message that says what is wrong.
 
 import json
 import math
-import shutil
 
 import numpy as np
 import pytest
@@ -142,13 +141,8 @@ def test_torch_classifier_sets_the_forget_bias_and_maps_ids_to_logits():
     assert model(torch.zeros(6, 9, dtype=torch.int64)).shape == (6, 3)
 
 
-def test_a_corrupt_archive_is_refused(tmp_path, monkeypatch):
-    root = tmp_path / "data"
-    (root / "recall").mkdir(parents=True)
-    shutil.copy(DEFAULT_DATA_DIR / "MANIFEST.json", root)
-    raw = bytearray((DEFAULT_DATA_DIR / RECALL_MODELS).read_bytes())
-    raw[len(raw) // 2] ^= 0x01  # one bit in the middle of the weights
-    (root / RECALL_MODELS).write_bytes(bytes(raw))
+def test_a_corrupt_archive_is_refused(corrupt_data_copy, monkeypatch):
+    root = corrupt_data_copy(RECALL_MODELS)
     monkeypatch.setenv("COURSE_DATA_DIR", str(root))
     with pytest.raises(DataFileError, match=r"recall_models\.npz is corrupt: expected \d+ bytes with SHA-256"):
         ct.load_recall_models()

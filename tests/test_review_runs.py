@@ -10,7 +10,6 @@ accuracy; a damaged or foreign file is refused with a message that says what is 
 
 import importlib.util
 import json
-import shutil
 import sys
 
 import numpy as np
@@ -150,13 +149,8 @@ def test_the_first_epoch_of_mean_frozen_seed_0_is_reproduced(runs, script):
     assert result["val_curve"][0] == runs.val_curve[runs.index("mean/frozen"), 0, 0]
 
 
-def test_a_corrupt_archive_is_refused(tmp_path):
-    root = tmp_path / "data"
-    (root / "review_runs").mkdir(parents=True)
-    shutil.copy(DEFAULT_DATA_DIR / "MANIFEST.json", root)
-    raw = bytearray((DEFAULT_DATA_DIR / REVIEW_RUNS).read_bytes())
-    raw[len(raw) // 2] ^= 0x01  # one bit in the middle of the arrays
-    (root / REVIEW_RUNS).write_bytes(bytes(raw))
+def test_a_corrupt_archive_is_refused(corrupt_data_copy):
+    root = corrupt_data_copy(REVIEW_RUNS)
     with pytest.raises(DataFileError, match=r"review_runs\.npz is corrupt: expected \d+ bytes with SHA-256"):
         read_review_runs(root)
     with pytest.raises(DataFileError, match="not a readable NumPy .npz archive"):  # its own CRC-32, unchecked path
