@@ -165,13 +165,17 @@ def compare(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
             null[i] = abs(shuffled[: x.size].mean() - shuffled[x.size :].mean())
     low, high = (float(q) for q in np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]))
     p_value = float((1 + np.sum(null >= abs(observed) - 1e-12)) / (1 + n_perm))
-    if (low > 0 or high < 0) and p_value < 1 - level:  # small samples: the test guards the interval
-        a_higher = low > 0
-        verdict = "better" if a_higher == higher_is_better else "worse"
-    else:
-        verdict = "no detectable difference"
+    verdict = _verdict(low, high, p_value, level, higher_is_better)
     return Comparison(names[0], names[1], metric, observed, low, high, level, p_value,
                       int(x.size) if paired else int(x.size + y.size), paired, higher_is_better, verdict)
+
+
+def _verdict(low: float, high: float, p_value: float, level: float, higher_is_better: bool) -> str:
+    """"better" or "worse" when the interval excludes 0 and the test rejects "no difference" at
+    ``1 - level`` (small samples: the test guards the interval), else "no detectable difference"."""
+    if (low > 0 or high < 0) and p_value < 1 - level:
+        return "better" if (low > 0) == higher_is_better else "worse"
+    return "no detectable difference"
 
 
 def compare_runs(a: np.ndarray, b: np.ndarray, *, names: tuple[str, str] = ("A", "B"), metric: str = "mean",
@@ -203,12 +207,9 @@ def compare_runs(a: np.ndarray, b: np.ndarray, *, names: tuple[str, str] = ("A",
         boot[k] = x[seeds_a][:, items].mean() - y[seeds_b][:, items].mean()
     low, high = (float(q) for q in np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]))
     p_value = float(min(1.0, 2 * min((boot <= 0).mean(), (boot >= 0).mean()) + 1 / n_boot))
-    if (low > 0 or high < 0) and p_value < 1 - level:
-        verdict = "better" if (low > 0) == higher_is_better else "worse"
-    else:
-        verdict = "no detectable difference"
     return Comparison(names[0], names[1], f"{metric}, seeds and items resampled", observed, low, high, level,
-                      p_value, int(x.shape[1]), True, higher_is_better, verdict)
+                      p_value, int(x.shape[1]), True, higher_is_better,
+                      _verdict(low, high, p_value, level, higher_is_better))
 
 
 __all__ = ["ClaimFailed", "Comparison", "STRICT_ENV", "VERDICTS", "claim", "compare", "compare_runs", "strict_claims"]
