@@ -3,6 +3,7 @@ labelled points whose labels do not overlap."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -177,17 +178,14 @@ def label_points(ax: Axes, points: np.ndarray, labels: Sequence[str], colors: Se
         other_boxes = [Bbox([[x - dot, y - dot], [x + dot, y + dot]])
                        for j, (x, y) in enumerate(pixel_points) if j != i]
         text = None
-        for distance in (3, 8, 14, 22):
-            for dx, dy, ha, va in directions:
-                text = ax.annotate(label, points[i], xytext=(dx * distance, dy * distance),
-                                   textcoords="offset points", ha=ha, va=va, color=color, fontsize=fontsize)
-                box = text.get_window_extent(renderer)
-                if not _overlaps(box, placed) and not _overlaps(box, other_boxes):
-                    break
-                text.remove()
-                text = None
-            if text is not None:
+        for distance, (dx, dy, ha, va) in itertools.product((3, 8, 14, 22), directions):
+            text = ax.annotate(label, points[i], xytext=(dx * distance, dy * distance),
+                               textcoords="offset points", ha=ha, va=va, color=color, fontsize=fontsize)
+            box = text.get_window_extent(renderer)
+            if not _overlaps(box, placed) and not _overlaps(box, other_boxes):
                 break
+            text.remove()
+            text = None
         if text is None:  # nowhere clear: the first position, counted as crowded
             text = ax.annotate(label, points[i], xytext=(0, 3), textcoords="offset points", ha="center",
                                va="bottom", color=color, fontsize=fontsize)

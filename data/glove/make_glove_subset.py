@@ -127,13 +127,12 @@ def conllu_forms(paths: Iterable[Path]) -> set[str]:
     return forms
 
 
-def analogy_winners(words: list[str], vectors: np.ndarray, data_root: Path) -> tuple[dict, set[str]]:
-    """3CosAdd's answers over all ``words`` to the analogy benchmark, and the words they name.
+def analogy_winners(words: list[str], vectors: np.ndarray, questions: dict) -> tuple[dict, set[str]]:
+    """3CosAdd's answers over all ``words`` to the analogy ``questions``, and the words they name.
 
     Returns ``{exclude_inputs: predicted words}`` (one list per setting, a, b, c left out or
     kept) and the set of all those words.
     """
-    questions = load_analogies(data_root)
     winners: dict[bool, list[str]] = {}
     for exclude in (True, False):
         answers = answer_analogies(questions, words, vectors, restrict=None, exclude_inputs=exclude, batch=32)
@@ -144,9 +143,8 @@ def analogy_winners(words: list[str], vectors: np.ndarray, data_root: Path) -> t
 
 
 def check_analogy_complete(winners: dict, subset_words: list[str], subset_vectors: np.ndarray,
-                           data_root: Path) -> None:
+                           questions: dict) -> None:
     """Raise ``ValueError`` unless a search among the subset gives every question the full search's answer."""
-    questions = load_analogies(data_root)
     for exclude, full in winners.items():
         answers = answer_analogies(questions, subset_words, subset_vectors, restrict=None, exclude_inputs=exclude)
         mine = [subset_words[i] for i in answers["predicted"]]
@@ -189,7 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.conllu:
         sources.append(("CoNLL-U word forms", conllu_forms(args.conllu)))
     print("answering the analogy benchmark over all 400,000 words ...", flush=True)
-    winners, winner_words = analogy_winners(words, vectors, args.benchmarks.parent)
+    questions = load_analogies(args.benchmarks.parent)
+    winners, winner_words = analogy_winners(words, vectors, questions)
     sources.append(("answers of 3CosAdd over all words", winner_words))
     keep = set(words[:TOP_WORDS])
     print(f"the {TOP_WORDS} most frequent GloVe words")
@@ -207,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     ranks = "".join(f"{words[i]} {i + 1}\n" for i in indices)
     (folder / OUT_RANKS).write_bytes(ranks.encode("utf-8"))
     print(f"{len(indices)} words; the least frequent has rank {indices[-1] + 1}")
-    check_analogy_complete(winners, [words[i] for i in indices], vectors[indices], args.benchmarks.parent)
+    check_analogy_complete(winners, [words[i] for i in indices], vectors[indices], questions)
     print(f"wrote {folder / OUT_VECTORS} ({(folder / OUT_VECTORS).stat().st_size} bytes, "
           f"{len(text.encode('utf-8'))} uncompressed)")
     print(f"wrote {folder / OUT_RANKS} ({(folder / OUT_RANKS).stat().st_size} bytes)")
