@@ -22,6 +22,7 @@ FRAMEWORK_API: dict[str, tuple[str, ...]] = {
     "attention": ("dot_product_attention", "masked_cross_entropy"),
     "readout": ("MaskedMaxPooling", "last_real_step", "masked_pooling"),
     "recall": ("RecallClassifier", "load_recall_models"),
+    "padded": ("bidirectional_rnn", "direction_runners", "reverse_padded"),
 }
 
 #: Every shared name, sorted: what ``course_utils.torch`` and ``course_utils.keras`` export.

@@ -15,7 +15,8 @@
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
 * :mod:`~course_utils.keras.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
 * :mod:`~course_utils.keras.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``;
-* :mod:`~course_utils.keras.recall`: ``RecallClassifier``, ``load_recall_models``.
+* :mod:`~course_utils.keras.recall`: ``RecallClassifier``, ``load_recall_models``;
+* :mod:`~course_utils.keras.padded`: ``reverse_padded``, ``bidirectional_rnn``, ``direction_runners``.
 
 TensorFlow is imported first, with its start-up log lines silenced, so that
 ``import course_utils.keras as ckeras`` prints nothing, and without scikit-learn, which Keras
@@ -51,6 +52,7 @@ from course_utils.keras.gates import (gru_forward, gru_step, load_gru_weights, l
                                      lstm_forward, lstm_step)
 from course_utils.keras.rnn import load_rnn_weights, rnn_forward, rnn_step  # noqa: E402
 from course_utils.keras.recall import RecallClassifier, load_recall_models  # noqa: E402
+from course_utils.keras.padded import bidirectional_rnn, direction_runners, reverse_padded  # noqa: E402
 from course_utils.keras.readout import MaskedMaxPooling, last_real_step, masked_pooling  # noqa: E402
 from course_utils.keras.stacked import (bidirectional_stack, final_states, last_forward_first_backward,  # noqa: E402
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
@@ -62,9 +64,11 @@ __all__ = [
     "MaskedMaxPooling",
     "MaskedMean",
     "RecallClassifier",
+    "bidirectional_rnn",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
+    "direction_runners",
     "disable_tf32",
     "dot_product_attention",
     "embedding_layer",
@@ -96,6 +100,7 @@ __all__ = [
     "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",
+    "reverse_padded",
     "rnn_forward",
     "rnn_step",
     "sequence_tagger",

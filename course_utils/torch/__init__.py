@@ -15,7 +15,8 @@
   ``masked_token_accuracy``, ``bidirectional_stack``, ``sequence_tagger``;
 * :mod:`~course_utils.torch.attention`: ``dot_product_attention``, ``masked_cross_entropy``;
 * :mod:`~course_utils.torch.readout`: ``last_real_step``, ``masked_pooling``, ``MaskedMaxPooling``;
-* :mod:`~course_utils.torch.recall`: ``RecallClassifier``, ``load_recall_models``.
+* :mod:`~course_utils.torch.recall`: ``RecallClassifier``, ``load_recall_models``;
+* :mod:`~course_utils.torch.padded`: ``reverse_padded``, ``bidirectional_rnn``, ``direction_runners``.
 
 Every name is re-exported here, so ``import course_utils.torch as ctorch; ctorch.rnn_forward(...)`` works.
 """
@@ -32,6 +33,7 @@ from course_utils.torch.gates import (gru_forward, gru_step, load_gru_weights, l
                                     lstm_forward, lstm_step)
 from course_utils.torch.rnn import load_rnn_weights, rnn_forward, rnn_step
 from course_utils.torch.recall import RecallClassifier, load_recall_models
+from course_utils.torch.padded import bidirectional_rnn, direction_runners, reverse_padded
 from course_utils.torch.readout import MaskedMaxPooling, last_real_step, masked_pooling
 from course_utils.torch.stacked import (bidirectional_stack, final_states, last_forward_first_backward,
                                         load_stacked_lstm_weights, masked_token_accuracy, sequence_tagger,
@@ -43,9 +45,11 @@ __all__ = [
     "MaskedMaxPooling",
     "MaskedMean",
     "RecallClassifier",
+    "bidirectional_rnn",
     "bidirectional_stack",
     "clip_grad_norm",
     "cudnn_eligible",
+    "direction_runners",
     "disable_tf32",
     "dot_product_attention",
     "embedding_layer",
@@ -77,6 +81,7 @@ __all__ = [
     "masked_pooling",
     "masked_token_accuracy",
     "recurrent_classifier",
+    "reverse_padded",
     "rnn_forward",
     "rnn_step",
     "sequence_tagger",
