@@ -7,8 +7,9 @@ overrides, so ``figure.dpi`` is 100, and PNGs saved with ``bbox_inches="tight"``
 * static: every literal ``figsize=(w, h)`` in a solution's code cells has ``w <= 10``, every
   ``legend(...)`` call is placed by ``loc="best"`` (matplotlib's default) or outside the axes
   (``bbox_to_anchor``), and a cell that draws with ``imshow`` adds a colour bar;
-* drawn: each helper of :mod:`course_utils.plotting` and :mod:`course_utils.diagrams`, called
-  with the largest inputs the chapters give it, makes a figure at most 10 inches wide, both
+* drawn: each helper of :mod:`course_utils.plotting`, :mod:`course_utils.diagrams` and
+  :mod:`course_utils.stack_diagrams`, called with the largest inputs the chapters give it,
+  makes a figure at most 10 inches wide, both
   as set (``get_size_inches``) and as the inline PNG crops it (the tight bounding box), with
   labelled axes where it draws data (a label, or tick labels that name categories), a colour
   bar on every image, and a legend that covers no data point when a corner is free of them.
@@ -29,7 +30,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_utils import diagrams, plotting  # noqa: E402
+from course_utils import diagrams, plotting, stack_diagrams  # noqa: E402
 
 MAX_WIDTH = 10.0  # inches
 SOLUTIONS = sorted((Path(__file__).resolve().parent.parent / "solutions").glob("*/*.ipynb"))
@@ -37,6 +38,7 @@ FIGSIZE = re.compile(r"figsize\s*=\s*\(\s*([0-9.]+)\s*,\s*([0-9.]+)\s*\)")
 LEGEND = re.compile(r"\.legend\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
 NUMBER = re.compile(r"[-+]?[0-9.]+(e[-+]?[0-9]+)?(\^-?[0-9]+)?")  # a tick label as matplotlib writes a number
 LOC = re.compile(r"\bloc\s*=\s*([\"'][^\"']*[\"']|[0-9]+)")
+HELPER_MODULES = {"plotting": plotting, "diagrams": diagrams, "stack_diagrams": stack_diagrams}
 
 #: (chapter folder, cell id, what) -> why it is here and what it waits for.
 KNOWN = {
@@ -90,7 +92,7 @@ def test_no_notebook_figure_is_wider_than_the_page_nor_a_legend_fixed_in_a_corne
 
 
 def test_every_known_notebook_problem_is_still_there():
-    known = {key for key in KNOWN if key[0] not in ("plotting", "diagrams")}
+    known = {key for key in KNOWN if key[0] not in HELPER_MODULES}
     fixed = sorted(known - _notebook_findings())
     assert not fixed, f"fixed (remove them from KNOWN in tests/test_figures.py): {fixed}"
 
@@ -147,6 +149,8 @@ def _largest_chapter_figures():
         "plot_gate_heatmap": lambda: diagrams.plot_gate_heatmap(
             _passage(chars), {f"{g} gate": rng.uniform(0, 1, (chars, 128)) for g in "fio"}, units=[5, 17, 60, 101],
             title="Forget, input and output gates of units [5, 17, 60, 101] on validation text"),
+        # Chapter 4's stack (2 layers x 4 steps there); 3 x 5 is the largest size it is laid out for.
+        "draw_bidirectional_stack": lambda: stack_diagrams.draw_bidirectional_stack(num_layers=3, num_steps=5),
     }
 
 
@@ -156,7 +160,7 @@ HELPERS = list(_largest_chapter_figures())
 def _known(name, what):
     """The KNOWN entry of a helper (``"plot_grad_norms, Chapter 2"`` is plot_grad_norms), or None."""
     function = name.split(",")[0]
-    module = "diagrams" if hasattr(diagrams, function) else "plotting"
+    module = next(key for key, helpers in HELPER_MODULES.items() if hasattr(helpers, function))
     return KNOWN.get((module, function, what))
 
 
@@ -191,7 +195,7 @@ def test_helper_figures_fit_the_page(name):
 
 def test_known_helper_problems_are_still_there():
     for (module, name, what), why in KNOWN.items():
-        if module in ("plotting", "diagrams"):
+        if module in HELPER_MODULES:
             width, png = _widths(_draw(name))
             assert (png if what == "width" else width) > MAX_WIDTH, \
                 f"{name} fits now (remove it from KNOWN in tests/test_figures.py): {why}"
