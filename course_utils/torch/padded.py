@@ -97,8 +97,9 @@ def direction_runners(stack: nn.RNNBase) -> list[tuple[Direction, ...]]:
                  if hasattr(stack, f"{kind}_{part}_l{l}{suffix}")]
 
         def run(X: torch.Tensor) -> torch.Tensor:
-            one = type(stack)(X.shape[-1], stack.hidden_size, batch_first=True, bias=stack.bias, **extra)
             weights = {name.replace(f"_l{l}{suffix}", "_l0"): getattr(stack, name) for name in names}
+            num_inputs = weights["weight_ih_l0"].shape[1]  # nn.LSTM itself refuses another input size
+            one = type(stack)(num_inputs, stack.hidden_size, batch_first=True, bias=stack.bias, **extra)
             out, _ = torch.func.functional_call(one.to(X.device), weights, (X,))
             return out  # (B, T, h)
 

@@ -18,7 +18,32 @@ rows = torch.arange(output.shape[0], device=output.device)
 '''
 
 
-# The common stack count of Exercise 3's wrong answers.
+# Exercise 2: the right reverse_padded and stack, and a stack with one line changed.
+REV_RIGHT = """
+n = torch.as_tensor(lengths, device=X.device).long()[:, None]
+steps = torch.arange(X.shape[1], device=X.device)
+source = torch.where(steps < n, n - 1 - steps, steps)
+rows = torch.arange(X.shape[0], device=X.device)[:, None]
+return X[rows, source]
+"""
+REV_FLIP = "return X.flip(1)\n"
+
+
+def _stack(after: str = "reverse_padded(backward(reverse_padded(X, n)), n)",
+           h_f: str = "out_f[rows, n - 1]", h_b: str = "out_b[:, 0]", cat: str = "[out_f, out_b]",
+           mask: str = " * real") -> str:
+    return ("n = torch.as_tensor(lengths, device=X.device).long()\n"
+            "real = (torch.arange(X.shape[1], device=X.device) < n[:, None])[..., None]\n"
+            "rows = torch.arange(X.shape[0], device=X.device)\nH_n = []\n"
+            "for forward, backward in layers:\n    out_f = forward(X)\n"
+            f"    out_b = {after}\n    H_n += [{h_f}, {h_b}]\n"
+            f"    X = torch.cat({cat}, dim=-1){mask}\nreturn X, torch.stack(H_n)\n")
+
+
+STACK_RIGHT = _stack()
+
+
+# The common stack count of Exercise 4's wrong answers.
 def _count(checks: str = ('blocks = {"rnn": 1, "lstm": 4, "gru": 3}\n'
                           'if cell not in blocks:\n    raise ValueError(cell)\n'
                           'if framework not in ("torch", "keras"):\n    raise ValueError(framework)\n'
@@ -31,7 +56,7 @@ def _count(checks: str = ('blocks = {"rnn": 1, "lstm": 4, "gru": 3}\n'
             f"    total += directions * g * h * (d + h + biases)\n    {next_d}\nreturn total\n")
 
 
-# The common Keras tagger of Exercise 5's wrong answers.
+# The common Keras tagger of Exercise 6's wrong answers.
 def _tagger(embed: str = "layers.Embedding(vocab_size, embed_dim, mask_zero=True)",
             lstm: str = "layers.LSTM(num_hiddens, return_sequences=True)",
             wrap: str = "layers.Bidirectional(lstm) if bidirectional else lstm",
@@ -104,7 +129,120 @@ BANK = {
                   "the course's reference"),
     ],
     # ------------------------------------------------------------------ Exercise 2
-    "ex2-sentence-vector": [
+    "ex2-padded-stack": [
+        wrong("flip-whole-row", (REV_FLIP, STACK_RIGHT),
+              "reverse_padded flips the whole row: the backward direction reads the padding first"),
+        wrong("reverse-from-the-longest", ("""
+            n = torch.as_tensor(lengths, device=X.device).long()
+            steps = torch.arange(X.shape[1], device=X.device)
+            source = torch.where(steps < n.max(), n.max() - 1 - steps, steps)  # the longest, for all
+            return X[:, source]
+            """, STACK_RIGHT), "every row reversed within the longest length, i.e. the whole row"),
+        wrong("reverse-off-by-one", ("""
+            n = torch.as_tensor(lengths, device=X.device).long()[:, None]
+            steps = torch.arange(X.shape[1], device=X.device)
+            source = torch.where(steps < n, (n - steps) % X.shape[1], steps)  # n - t, not n - 1 - t
+            rows = torch.arange(X.shape[0], device=X.device)[:, None]
+            return X[rows, source]
+            """, STACK_RIGHT), "n - t instead of n - 1 - t: shifted by one step"),
+        wrong("reverse-writes-into-X", ("""
+            for row, n in enumerate(torch.as_tensor(lengths).tolist()):
+                X[row, :n] = X[row, :n].flip(0).clone()
+            return X.clone()
+            """, STACK_RIGHT), "reverses in place: the caller's X changes"),
+        wrong("reverse-zeros-the-padding", ("""
+            n = torch.as_tensor(lengths, device=X.device).long()[:, None]
+            steps = torch.arange(X.shape[1], device=X.device)
+            source = torch.where(steps < n, n - 1 - steps, steps)
+            rows = torch.arange(X.shape[0], device=X.device)[:, None]
+            keep = (steps < n).reshape(n.shape[0], -1, *([1] * (X.dim() - 2)))
+            return X[rows, source] * keep
+            """, STACK_RIGHT), "sets the padded steps to zero instead of leaving them where they are"),
+        wrong("backward-not-reversed-back", (REV_RIGHT, _stack(after="backward(reverse_padded(X, n))")),
+              "the backward states are left in reversed order: position t holds another word's state"),
+        wrong("backward-reads-X-as-it-is", (REV_RIGHT, _stack(after="backward(X).flip(1)")),
+              "the backward direction runs over X unreversed (and its states are flipped)"),
+        wrong("backward-flips-whole-row", (REV_RIGHT, _stack(after="backward(X.flip(1)).flip(1)")),
+              "Section 1's whole-row flip kept in the stack: the backward direction reads the padding first"),
+        wrong("forward-final-in-last-column", (REV_RIGHT, _stack(h_f="out_f[:, -1]")),
+              "the forward final state taken in the last column: a padded step (zero, or after padding)"),
+        wrong("backward-final-at-last-step", (REV_RIGHT, _stack(h_b="out_b[rows, n - 1]")),
+              "the backward final state taken at the last real step: it has read one word"),
+        wrong("padding-not-zeroed", (REV_RIGHT, _stack(mask="")),
+              "the output keeps the states computed over the padding instead of zeros"),
+        wrong("h_n-directions-grouped", (REV_RIGHT, """
+            n = torch.as_tensor(lengths, device=X.device).long()
+            real = (torch.arange(X.shape[1], device=X.device) < n[:, None])[..., None]
+            rows = torch.arange(X.shape[0], device=X.device)
+            forward_h, backward_h = [], []
+            for forward, backward in layers:
+                out_f = forward(X)
+                out_b = reverse_padded(backward(reverse_padded(X, n)), n)
+                forward_h.append(out_f[rows, n - 1])
+                backward_h.append(out_b[:, 0])
+                X = torch.cat([out_f, out_b], dim=-1) * real
+            return X, torch.stack(forward_h + backward_h)
+            """), "h_n with every forward state first, then every backward one: row l, not 2l + d"),
+        wrong("directions-swapped", (REV_RIGHT, _stack(cat="[out_b, out_f]")),
+              "[backward | forward] instead of [forward | backward]"),
+        wrong("next-layer-reads-its-input", (REV_RIGHT, """
+            n = torch.as_tensor(lengths, device=X.device).long()
+            real = (torch.arange(X.shape[1], device=X.device) < n[:, None])[..., None]
+            rows = torch.arange(X.shape[0], device=X.device)
+            H_n, out = [], None
+            for forward, backward in layers:
+                out_f = forward(X if out is None else out[..., :out.shape[-1] // 2])
+                out_b = reverse_padded(backward(reverse_padded(X if out is None else out, n)), n)
+                H_n += [out_f[rows, n - 1], out_b[:, 0]]
+                out = torch.cat([out_f, out_b], dim=-1) * real
+            return out, torch.stack(H_n)
+            """), "layer 2's forward direction reads only layer 1's forward half"),
+        correct("reverse-row-by-row-cat", ("""
+            rows = []
+            for row, n in enumerate(torch.as_tensor(lengths).tolist()):
+                rows.append(torch.cat([X[row, :n].flip(0), X[row, n:]]))
+            return torch.stack(rows)
+            """, STACK_RIGHT), "reverse row by row with flip and cat"),
+        correct("gather-and-where", ("""
+            B, T = X.shape[:2]
+            n = torch.as_tensor(lengths, device=X.device).reshape(B, 1).long()
+            t = torch.arange(T, device=X.device).expand(B, T)
+            index = torch.where(t < n, n - 1 - t, t)
+            index = index.reshape(B, T, *([1] * (X.dim() - 2))).expand_as(X)
+            return torch.gather(X, 1, index)
+            """, """
+            B, T = X.shape[:2]
+            n = [int(v) for v in torch.as_tensor(lengths).tolist()]
+            mask = torch.zeros(B, T, 1, device=X.device)
+            for row, length in enumerate(n):
+                mask[row, :length] = 1.0
+            finals = []
+            for forward, backward in layers:
+                out_f = forward(X)
+                out_b = reverse_padded(backward(reverse_padded(X, n)), n)
+                finals.append(torch.stack([out_f[row, length - 1] for row, length in enumerate(n)]))
+                finals.append(out_b[:, 0])
+                X = torch.cat([out_f, out_b], dim=2) * mask
+            return X, torch.stack(finals)
+            """), "torch.gather, a float mask built in a loop, final states row by row"),
+        correct("masked-fill-and-where", (REV_RIGHT, """
+            n = torch.as_tensor(lengths, device=X.device).long()
+            pad = torch.arange(X.shape[1], device=X.device)[None, :] >= n[:, None]
+            H_n = []
+            for forward, backward in layers:
+                out_f = forward(X)
+                out_b = reverse_padded(backward(reverse_padded(X, lengths)), lengths)
+                last = (n - 1).view(-1, 1, 1).expand(-1, 1, out_f.shape[-1])
+                H_n.extend([out_f.gather(1, last).squeeze(1), out_b[:, 0, :]])
+                X = torch.cat((out_f, out_b), -1).masked_fill(pad[..., None], 0.0)
+            return X, torch.stack(H_n, dim=0)
+            """), "masked_fill for the padding, gather for the forward final state"),
+        forbidden("ctorch-reference", ("return ctorch.reverse_padded(X, lengths)",
+                                       "return ctorch.bidirectional_rnn(X, lengths, layers)"),
+                  "the course's reference"),
+    ],
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-sentence-vector": [
         wrong("output-last-step", CHECK_OUTPUT + "return output[:, -1]",
               "output[:, -1]: the backward half has read one word, and is read on a pad"),
         wrong("last-real-step-both-halves", CHECK_OUTPUT + "return output[rows, last]",
@@ -180,8 +318,8 @@ BANK = {
             return read_out(output, lengths)
             """, "the reference imported under another name"),
     ],
-    # ------------------------------------------------------------------ Exercise 3
-    "ex3-stacked-num-params": [
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-stacked-num-params": [
         wrong("later-layers-read-h", _count(next_d="d = h"),
               "layer 2 reads h features even when the layer below is bidirectional (2h)"),
         wrong("every-layer-reads-the-input", _count(next_d="pass"), "every layer reads num_inputs"),
@@ -225,8 +363,8 @@ BANK = {
             return counting.stacked_num_params(cell, num_inputs, num_hiddens, num_layers, bidirectional, framework)
             """, "the reference's module imported under another alias"),
     ],
-    # ------------------------------------------------------------------ Exercise 4
-    "ex4-masked-accuracy": [
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-masked-accuracy": [
         wrong("counts-padding", "predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat\n"
                                 "return (predicted == Y).float().mean().item()",
               "the padded positions counted as words"),
@@ -289,8 +427,8 @@ BANK = {
         forbidden("cu-attribute-chain", "return cu.torch.masked_token_accuracy(Y_hat, Y, pad_id)",
                   "the reference reached through cu"),
     ],
-    # ------------------------------------------------------------------ Exercise 5
-    "ex5-keras-tagger": [
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-keras-tagger": [
         wrong("no-return-sequences", _tagger(lstm="layers.LSTM(num_hiddens)"),
               "no return_sequences: one vector per sentence, the next LSTM refuses it"),
         wrong("last-layer-without-sequences",

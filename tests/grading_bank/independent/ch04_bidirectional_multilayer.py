@@ -24,7 +24,7 @@ assert h_n.dim() == 3 and h_n.shape[0] == num_layers * num_directions, (
     f"expected h_n of shape ({num_layers * num_directions}, B, h), got {tuple(h_n.shape)}")
 """
 
-# Exercise 2's assert and halves.
+# Exercise 3's assert and halves.
 EX2_ASSERT = """
 assert output.dim() == 3 and output.shape[-1] % 2 == 0, (
     f"expected output of shape (B, T, 2h) with an even last axis, got {tuple(output.shape)}")
@@ -90,8 +90,8 @@ BANK = {
             return torch.cat(h_n.unbind(0)[-num_directions:], dim=1)
             """), "the last layer's rows are the last num_directions rows of h_n: unbind and cat"),
     ],
-    # ------------------------------------------------------------------ Exercise 2
-    "ex2-sentence-vector": [
+    # ------------------------------------------------------------------ Exercise 3
+    "ex3-sentence-vector": [
         wrong("ind_output_last_column", _join(EX2_ASSERT, "return output[:, -1]"),
               "output[:, -1]: zeros for every padded sentence, and the backward half at the last word"),
         wrong("ind_both_halves_at_last_word", _join(EX2_ASSERT, """
@@ -158,8 +158,8 @@ BANK = {
             return torch.stack(rows)
             """), "a loop over the batch, allowed by the prompt, and torch.stack"),
     ],
-    # ------------------------------------------------------------------ Exercise 3
-    "ex3-stacked-num-params": [
+    # ------------------------------------------------------------------ Exercise 4
+    "ex4-stacked-num-params": [
         wrong("ind_upper_layers_read_h", """
             blocks = {"rnn": 1, "lstm": 4, "gru": 3}
             if cell not in blocks or framework not in ("torch", "keras") or num_layers < 1:
@@ -307,8 +307,8 @@ BANK = {
             return directions * (weights + biases)
             """, "the weight matrices and the bias vectors summed apart, layer inputs as a list"),
     ],
-    # ------------------------------------------------------------------ Exercise 4
-    "ex4-masked-accuracy": [
+    # ------------------------------------------------------------------ Exercise 5
+    "ex5-masked-accuracy": [
         wrong("ind_counts_padding", """
             predicted = Y_hat.argmax(dim=-1) if Y_hat.dim() == 3 else Y_hat
             if not bool((Y != pad_id).any()):
@@ -396,8 +396,8 @@ BANK = {
             return float((Y_hat[real] == Y[real]).sum()) / n
             """, "torch.max(...).indices and boolean indexing"),
     ],
-    # ------------------------------------------------------------------ Exercise 5
-    "ex5-keras-tagger": [
+    # ------------------------------------------------------------------ Exercise 6
+    "ex6-keras-tagger": [
         wrong("ind_no_return_sequences", """
             ids = keras.Input(shape=(None,), dtype="int32")
             H = layers.Embedding(vocab_size, embed_dim, mask_zero=True)(ids)
