@@ -25,12 +25,46 @@ assert h_n.dim() == 3 and h_n.shape[0] == num_layers * num_directions, (
 """
 
 # Exercise 3's assert and halves.
-EX2_ASSERT = """
+EX3_ASSERT = """
 assert output.dim() == 3 and output.shape[-1] % 2 == 0, (
     f"expected output of shape (B, T, 2h) with an even last axis, got {tuple(output.shape)}")
 h = output.shape[-1] // 2
 B = output.shape[0]
 """
+
+# ---- Exercise 2: reverse_padded and bidirectional_rnn (two solution regions, one answer each).
+# A reverse_padded that builds each row's order of steps as a Python list, and a
+# bidirectional_rnn written from the prompt; the wrong answers change one thing in them.
+IND_REVERSE = """
+T = X.shape[1]
+order = [list(range(int(k) - 1, -1, -1)) + list(range(int(k), T)) for k in lengths]  # B lists of T steps
+index = torch.tensor(order, device=X.device)  # (B, T): where each step of the result comes from
+batch = torch.arange(X.shape[0], device=X.device).unsqueeze(1)  # (B, 1)
+return X[batch, index]  # (B, T, ...)
+"""
+
+IND_STACK = """
+B, T = X.shape[0], X.shape[1]
+n = [int(k) for k in lengths]
+last = torch.tensor([k - 1 for k in n], device=X.device)  # (B,): each sentence's last real step
+batch = torch.arange(B, device=X.device)  # (B,)
+mask = torch.tensor([[t < k for t in range(T)] for k in n], device=X.device).unsqueeze(-1)  # (B, T, 1)
+finals = []
+inputs = X
+for run_forward, run_backward in layers:
+    H_f = run_forward(inputs)  # (B, T, h)
+    H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h), in the sentence's order
+    finals += [H_f[batch, last], H_b[:, 0]]  # (B, h) each
+    inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h), zero at the padding
+return inputs, torch.stack(finals)  # (B, T, 2h), (2L, B, h)
+"""
+
+
+def _swap(code: str, old: str, new: str) -> str:
+    """``code`` with the one line piece ``old`` replaced by ``new`` (which must be there)."""
+    assert code.count(old) == 1, f"{old!r} is not once in the code"
+    return code.replace(old, new)
+
 
 BANK = {
     # ------------------------------------------------------------------ Exercise 1
@@ -90,32 +124,273 @@ BANK = {
             return torch.cat(h_n.unbind(0)[-num_directions:], dim=1)
             """), "the last layer's rows are the last num_directions rows of h_n: unbind and cat"),
     ],
+    # ------------------------------------------------------------------ Exercise 2
+    "ex2-padded-stack": [
+        # --- reverse_padded wrong, the stack right
+        wrong("ind_rev_roll_of_flipped_row", ("""
+            T = X.shape[1]
+            rows = [X[b].flip(0).roll(int(k) - T, dims=0) for b, k in enumerate(lengths)]  # flip, then shift left
+            return torch.stack(rows)  # (B, T, ...)
+            """, IND_STACK),
+              "flips the whole row and rolls it left by the padding: the real steps are right, but the padded "
+              "steps come back in reverse order"),
+        wrong("ind_rev_lengths_minus_one_in_place", ("""
+            last = np.asarray(lengths)
+            last -= 1  # the index of each row's last real step
+            rows = [torch.cat([X[b, :int(k) + 1].flip(0), X[b, int(k) + 1:]]) for b, k in enumerate(last)]
+            return torch.stack(rows)  # (B, T, ...)
+            """, IND_STACK),
+              "np.asarray shares the memory of a NumPy array (and of a CPU tensor): last -= 1 changes the "
+              "caller's lengths"),
+        wrong("ind_rev_lengths_item", ("""
+            rows = []
+            for b in range(X.shape[0]):
+                k = lengths[b].item()  # works for a tensor or an array, not for a list
+                rows.append(torch.cat([X[b, :k].flip(0), X[b, k:]]))
+            return torch.stack(rows)  # (B, T, ...)
+            """, IND_STACK),
+              "lengths[b].item(): fails when lengths is a Python list"),
+        wrong("ind_rev_width_of_longest", ("""
+            T = int(max(lengths))  # the longest sentence taken for the width of the batch
+            batch = torch.arange(X.shape[0], device=X.device).unsqueeze(1)  # (B, 1)
+            k = torch.as_tensor(lengths, device=X.device).long().unsqueeze(1)  # (B, 1)
+            t = torch.arange(T, device=X.device).unsqueeze(0)  # (1, T)
+            return X[batch, torch.where(t < k, k - 1 - t, t)]  # (B, max(lengths), ...)
+            """, IND_STACK),
+              "builds T from max(lengths): the padded columns after the longest sentence are dropped"),
+        wrong("ind_rev_through_numpy", ("""
+            Y = to_numpy(X).copy()
+            for b, k in enumerate(lengths):
+                Y[b, :int(k)] = Y[b, :int(k)][::-1]
+            return torch.from_numpy(Y).to(X.device)
+            """, IND_STACK),
+              "reversed in NumPy: the result is cut off from autograd"),
+        wrong("ind_rev_in_place_then_clone", ("""
+            for b, k in enumerate(lengths):
+                X[b, :int(k)] = X[b, :int(k)].flip(0).clone()  # written into the caller's X
+            return X.clone()
+            """, IND_STACK),
+              "reverses the rows of the caller's X in place and returns a copy"),
+        # FINDING: the visible tests pass (and the hidden ones too). Word ids come back as float32,
+        # since the ids case of the reverse test checks neither the dtype nor the exact values' type
+        # (tolist() of 9.0 == 9): an Embedding cannot read the result.
+        # wrong("ind_rev_permutation_matrix_float_ids", ("""
+        #     T = X.shape[1]
+        #     k = torch.as_tensor(lengths, device=X.device).long().view(-1, 1, 1)  # (B, 1, 1)
+        #     i = torch.arange(T, device=X.device).view(1, T, 1)
+        #     j = torch.arange(T, device=X.device).view(1, 1, T)
+        #     P = torch.where(i < k, j == k - 1 - i, j == i).float()  # (B, T, T): one 1 per row
+        #     return torch.einsum("bij,bj...->bi...", P, X.float())  # .float() so that ids multiply too
+        #     """, IND_STACK),
+        #       "a permutation matrix per row; word ids are turned into float32 to be multiplied"),
+        # FINDING (hidden tests only): the visible tests give 2-D ids and 3-D vectors only; the
+        # hidden (B, T, 2, 3) batch is the one that fails.
+        # wrong("ind_rev_gather_two_or_three_axes", ("""
+        #     k = torch.as_tensor(lengths, device=X.device).long().unsqueeze(1)  # (B, 1)
+        #     t = torch.arange(X.shape[1], device=X.device).unsqueeze(0)  # (1, T)
+        #     index = torch.where(t < k, k - 1 - t, t)  # (B, T)
+        #     if X.dim() == 3:
+        #         index = index.unsqueeze(-1).expand(-1, -1, X.shape[2])  # (B, T, d)
+        #     return X.gather(1, index)
+        #     """, IND_STACK),
+        #       "torch.gather with an index made for (B, T) or (B, T, d) only: more axes after time fail"),
+        # FINDING: passes every test. The padded steps are copied from a detached clone, so no
+        # gradient reaches X's padding; the gradient check only asks that some gradient reaches X.
+        # (Harmless inside bidirectional_rnn, whose padded outputs are zeroed, but not what the
+        # prompt asks of reverse_padded.)
+        # wrong("ind_rev_padding_from_detached_copy", ("""
+        #     Y = X.detach().clone()  # the padding stays as it is
+        #     for b, k in enumerate(lengths):
+        #         Y[b, :int(k)] = X[b, :int(k)].flip(0)
+        #     return Y
+        #     """, IND_STACK),
+        #       "starts from X.detach().clone(): the padded steps of the result carry no gradient"),
+        # --- the stack wrong, reverse_padded right
+        wrong("ind_forward_final_one_step_late", (IND_REVERSE, _swap(
+            IND_STACK, "finals += [H_f[batch, last], H_b[:, 0]]",
+            "finals += [H_f[batch, (last + 1).clamp(max=T - 1)], H_b[:, 0]]")),
+              "the forward final state at step lengths (clamped), one step after the last real word"),
+        wrong("ind_backward_final_at_end_of_reversed_run", (IND_REVERSE, _swap(_swap(
+            IND_STACK,
+            "H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h), in the sentence's order",
+            "R_b = run_backward(reverse_padded(inputs, n))  # (B, T, h), in reversed order\n"
+            "    H_b = reverse_padded(R_b, n)  # (B, T, h)"),
+            "finals += [H_f[batch, last], H_b[:, 0]]", "finals += [H_f[batch, last], R_b[:, -1]]")),
+              "the backward final state read in the last column of the reversed run: it has read the padding"),
+        wrong("ind_mask_one_step_long", (IND_REVERSE, _swap(
+            IND_STACK, "[[t < k for t in range(T)] for k in n]", "[[t <= k for t in range(T)] for k in n]")),
+              "the mask keeps step lengths too: the first padded step is not zeroed"),
+        wrong("ind_h_n_top_layer_first", (IND_REVERSE, _swap(
+            IND_STACK, "finals += [H_f[batch, last], H_b[:, 0]]", "finals = [H_f[batch, last], H_b[:, 0]] + finals")),
+              "each layer's pair put in front: h_n lists the layers from the top down"),
+        wrong("ind_backward_reads_flipped_row", (IND_REVERSE, _swap(
+            IND_STACK, "reverse_padded(run_backward(reverse_padded(inputs, n)), n)",
+            "reverse_padded(run_backward(inputs.flip(1)), n)")),
+              "the backward direction reads the whole row flipped (padding first), put back with reverse_padded"),
+        wrong("ind_lengths_minus_one_in_place", (IND_REVERSE, """
+            B, T = X.shape[0], X.shape[1]
+            last = torch.as_tensor(lengths, device=X.device)
+            last -= 1  # as_tensor returns the caller's tensor itself
+            n = last + 1
+            batch = torch.arange(B, device=X.device)  # (B,)
+            mask = (torch.arange(T, device=X.device)[None] < n[:, None]).unsqueeze(-1)  # (B, T, 1)
+            finals = []
+            inputs = X
+            for run_forward, run_backward in layers:
+                H_f = run_forward(inputs)  # (B, T, h)
+                H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h)
+                finals += [H_f[batch, last], H_b[:, 0]]  # (B, h) each
+                inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h)
+            return inputs, torch.stack(finals)  # (B, T, 2h), (2L, B, h)
+            """),
+              "torch.as_tensor returns a tensor argument itself: last -= 1 changes the caller's lengths"),
+        wrong("ind_zeroes_the_padding_of_X_in_place", (IND_REVERSE, _swap(
+            IND_STACK, "inputs = X\n", "X.masked_fill_(~mask, 0.0)  # the padding zeroed first\ninputs = X\n")),
+              "zeroes the padded steps of the caller's X in place"),
+        wrong("ind_mask_in_float64", (IND_REVERSE, _swap(
+            IND_STACK, "mask = torch.tensor([[t < k for t in range(T)] for k in n], device=X.device).unsqueeze(-1)",
+            "mask = torch.from_numpy(np.array([[t < k for t in range(T)] for k in n], dtype=float)).to(X.device)"
+            "[..., None]")),
+              "the mask made in NumPy as float64: the output comes back as float64"),
+        wrong("ind_forward_reads_reversed_too", (IND_REVERSE, _swap(
+            IND_STACK, "H_f = run_forward(inputs)  # (B, T, h)",
+            "H_f = reverse_padded(run_forward(reverse_padded(inputs, n)), n)  # (B, T, h)")),
+              "the forward direction also reads each sentence reversed: both halves run right to left"),
+        # FINDING (hidden tests only): every visible bidirectional_rnn batch has a sentence as long
+        # as T, so an output cut to the longest sentence (pad_packed_sequence without total_length)
+        # has the right shape there; only the hidden three-layer batch (max(lengths) < T) shows it.
+        # wrong("ind_cut_to_longest_sentence", (IND_REVERSE, _swap(
+        #     IND_STACK, "B, T = X.shape[0], X.shape[1]\n",
+        #     "T = int(max(lengths))\nX = X[:, :T]  # (B, max(lengths), d): the columns nobody reads dropped\n"
+        #     "B = X.shape[0]\n")),
+        #       "the batch cut to the longest sentence: output (B, max(lengths), 2h) instead of (B, T, 2h)"),
+        # FINDING (hidden tests only): every visible test has one or two layers, where outputs[0] is
+        # the layer below; the hidden three-layer nn.RNN is the one that fails.
+        # wrong("ind_upper_layers_read_first_output", (IND_REVERSE, _swap(_swap(
+        #     IND_STACK, "inputs = X\n", "outputs = []\n"),
+        #     "for run_forward, run_backward in layers:\n",
+        #     "for run_forward, run_backward in layers:\n    inputs = outputs[0] if outputs else X  # meant [-1]\n")
+        #     .replace("    inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h), zero at the padding\n"
+        #              "return inputs,",
+        #              "    outputs.append(torch.cat([H_f, H_b], dim=-1) * mask)  # (B, T, 2h)\n"
+        #              "return outputs[-1],")),
+        #       "every layer above the first reads the first layer's output (outputs[0] instead of outputs[-1])"),
+        # FINDING: passes every test. bidirectional_rnn is never called with inputs that require
+        # gradients (every visible call is under torch.no_grad(), and checked() is given no grads), so
+        # a stack cut off from autograd scores full marks.
+        # wrong("ind_detached_for_numpy", (IND_REVERSE, _swap(
+        #     IND_STACK, "return inputs, torch.stack(finals)",
+        #     "return inputs.detach(), torch.stack(finals).detach()  # so that .numpy() works on them")),
+        #       "detached results: training through the stack gets no gradient"),
+        # FINDING (hidden tests only): the visible calls give lengths as a tensor and as a list; only
+        # the hidden calls give a NumPy array, on which torch's < fails.
+        # wrong("ind_lengths_list_or_tensor_only", (IND_REVERSE, """
+        #     n = torch.tensor(lengths) if isinstance(lengths, list) else lengths  # a tensor from here on
+        #     B, T = X.shape[0], X.shape[1]
+        #     batch = torch.arange(B, device=X.device)  # (B,)
+        #     mask = (torch.arange(T, device=X.device)[None] < n[:, None]).unsqueeze(-1)  # (B, T, 1)
+        #     finals, inputs = [], X
+        #     for run_forward, run_backward in layers:
+        #         H_f = run_forward(inputs)  # (B, T, h)
+        #         H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h)
+        #         finals += [H_f[batch, n - 1], H_b[:, 0]]  # (B, h) each
+        #         inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h)
+        #     return inputs, torch.stack(finals)  # (B, T, 2h), (2L, B, h)
+        #     """),
+        #       "lengths turned into a tensor only when it is a list: a NumPy array reaches torch's < and fails"),
+        # FINDING: passes every visible test (a hostile answer) and keeps 3 of the 4 points. The
+        # runners the visible tests hand in are closures over the nn.LSTM/nn.GRU module itself, so
+        # an answer can take the module out and run it on the packed batch: no reversal, no stack
+        # is written, and the own-code check does not look at the arguments. Only the hidden calls
+        # of the two-layer cell fail (KeyError: their runners hold no "stack"); it also fails in
+        # the notebook on Section 1's from-scratch directions.
+        # wrong("ind_module_taken_from_the_runners", (IND_REVERSE, """
+        #     run = layers[0][0]
+        #     cells = dict(zip(run.__code__.co_freevars, (c.cell_contents for c in run.__closure__)))
+        #     module = cells["stack"]  # the nn.LSTM or nn.GRU behind the functions
+        #     k = torch.as_tensor(lengths).cpu()
+        #     packed = nn.utils.rnn.pack_padded_sequence(X, k, batch_first=True, enforce_sorted=False)
+        #     out, h_n = module(packed)
+        #     out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])
+        #     return out, (h_n[0] if isinstance(h_n, tuple) else h_n)
+        #     """),
+        #       "runs the module found in the runners' closures on a packed batch instead of the directions"),
+        # --- right answers written otherwise
+        correct("ind_index_lists", (IND_REVERSE, IND_STACK),
+                "reverse_padded from per-row Python lists of positions; the stack with a list-built mask and "
+                "`finals +=`"),
+        correct("ind_gather_any_rank_and_reversed_run_final", ("""
+            B, T = X.shape[0], X.shape[1]
+            k = torch.as_tensor(lengths).to(device=X.device, dtype=torch.long).view(B, 1)  # (B, 1)
+            t = torch.arange(T, device=X.device).view(1, T)  # (1, T)
+            index = torch.where(t < k, k - 1 - t, t)  # (B, T)
+            index = index.view(B, T, *([1] * (X.dim() - 2))).expand_as(X)  # (B, T, ...)
+            return torch.gather(X, 1, index)
+            """, """
+            B, T = X.shape[0], X.shape[1]
+            k = torch.as_tensor(lengths).to(device=X.device, dtype=torch.long)  # (B,)
+            batch = torch.arange(B, device=X.device)
+            real = torch.arange(T, device=X.device).unsqueeze(0) < k.unsqueeze(1)  # (B, T)
+            states = []
+            for forward, backward in layers:
+                H_f = forward(X)  # (B, T, h)
+                R_b = backward(reverse_padded(X, k))  # (B, T, h): step t has read n-1 down to n-1-t
+                states.append(H_f[batch, k - 1])
+                states.append(R_b[batch, k - 1])  # the end of the reversed run is the backward final state
+                both = torch.cat((H_f, reverse_padded(R_b, k)), dim=2)  # (B, T, 2h)
+                X = torch.where(real.unsqueeze(2), both, torch.zeros_like(both))
+            return X, torch.stack(states, 0)
+            """),
+                "torch.gather with an index viewed to any rank; the backward final state read at lengths - 1 of "
+                "the reversed run, before it is put back; torch.where for the mask"),
+        correct("ind_rows_copied_into_zeros", ("""
+            rows = []
+            for b in range(X.shape[0]):
+                k = int(lengths[b])
+                rows.append(torch.cat((torch.flip(X[b, :k], dims=[0]), X[b, k:]), dim=0))
+            return torch.stack(rows, dim=0)  # (B, T, ...)
+            """, """
+            sizes = [int(k) for k in lengths]
+            h_n = []
+            for forward, backward in layers:
+                H = torch.cat([forward(X), reverse_padded(backward(reverse_padded(X, sizes)), sizes)], -1)  # (B, T, 2h)
+                h = H.shape[-1] // 2
+                X = torch.zeros_like(H)
+                for b, k in enumerate(sizes):
+                    X[b, :k] = H[b, :k]  # the real steps copied; the padding stays zero
+                h_n.append(torch.stack([X[b, k - 1, :h] for b, k in enumerate(sizes)]))
+                h_n.append(X[:, 0, h:])
+            return X, torch.stack(h_n)  # (B, T, 2h), (2L, B, h)
+            """),
+                "rows reversed with torch.flip one by one; the stack copies the real steps into zeros and "
+                "reads both final states from the output"),
+    ],
     # ------------------------------------------------------------------ Exercise 3
     "ex3-sentence-vector": [
-        wrong("ind_output_last_column", _join(EX2_ASSERT, "return output[:, -1]"),
+        wrong("ind_output_last_column", _join(EX3_ASSERT, "return output[:, -1]"),
               "output[:, -1]: zeros for every padded sentence, and the backward half at the last word"),
-        wrong("ind_both_halves_at_last_word", _join(EX2_ASSERT, """
+        wrong("ind_both_halves_at_last_word", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths).long().to(output.device) - 1
             return output[torch.arange(B, device=output.device), last]
             """), "both halves at the last real word: the backward half should come from position 0"),
-        wrong("ind_halves_at_swapped_positions", _join(EX2_ASSERT, """
+        wrong("ind_halves_at_swapped_positions", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths).long().to(output.device) - 1
             rows = torch.arange(B, device=output.device)
             return torch.cat([output[:, 0, :h], output[rows, last, h:]], dim=1)
             """), "forward half at the first word, backward half at the last: the two ends swapped"),
-        wrong("ind_halves_swapped_in_cat", _join(EX2_ASSERT, """
+        wrong("ind_halves_swapped_in_cat", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths).long().to(output.device) - 1
             rows = torch.arange(B, device=output.device)
             return torch.cat([output[:, 0, h:], output[rows, last, :h]], dim=1)
             """), "backward half first: [backward | forward] instead of [forward | backward]"),
-        wrong("ind_length_not_minus_one", _join(EX2_ASSERT, """
+        wrong("ind_length_not_minus_one", _join(EX3_ASSERT, """
             T = output.shape[1]
             last = torch.as_tensor(lengths).long().to(output.device).clamp(max=T - 1)
             rows = torch.arange(B, device=output.device)
             return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)
             """), "indexes at lengths instead of lengths - 1 (clamped to stay in range): the padding after the "
                  "last word, or the last word of a full-length sentence only by luck"),
-        wrong("ind_as_tensor_then_sub_inplace", _join(EX2_ASSERT, """
+        wrong("ind_as_tensor_then_sub_inplace", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths, device=output.device)
             last -= 1  # as_tensor shares the caller's tensor (or NumPy array): changed in place
             rows = torch.arange(B, device=output.device)
@@ -128,32 +403,32 @@ BANK = {
             rows = torch.arange(output.shape[0], device=output.device)
             return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)
             """, "no assert: an odd last axis or a 2-D output is read without the message the prompt asks for"),
-        wrong("ind_under_no_grad", _join(EX2_ASSERT, """
+        wrong("ind_under_no_grad", _join(EX3_ASSERT, """
             with torch.no_grad():
                 last = torch.as_tensor(lengths).long().to(output.device) - 1
                 rows = torch.arange(B, device=output.device)
                 return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1)
             """), "computed under torch.no_grad(): no gradient reaches output"),
-        wrong("ind_numpy_result", _join(EX2_ASSERT, """
+        wrong("ind_numpy_result", _join(EX3_ASSERT, """
             out = output.detach().cpu().numpy()
             last = np.asarray(to_numpy(lengths) if hasattr(lengths, "shape") else lengths).astype(int) - 1
             return np.concatenate([out[np.arange(B), last, :h], out[:, 0, h:]], axis=1)
             """), "returns a NumPy array instead of a tensor (and no gradient)"),
-        wrong("ind_list_of_rows", _join(EX2_ASSERT, """
+        wrong("ind_list_of_rows", _join(EX3_ASSERT, """
             return [torch.cat([output[b, int(lengths[b]) - 1, :h], output[b, 0, h:]]) for b in range(B)]
             """), "a list of B row tensors instead of one (B, 2h) tensor"),
-        wrong("ind_float64_result", _join(EX2_ASSERT, """
+        wrong("ind_float64_result", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths).long().to(output.device) - 1
             rows = torch.arange(B, device=output.device)
             return torch.cat([output[rows, last, :h], output[:, 0, h:]], dim=1).double()
             """), "converted to float64: the dtype of output is float32"),
-        correct("ind_gather", _join(EX2_ASSERT, """
+        correct("ind_gather", _join(EX3_ASSERT, """
             last = torch.as_tensor(lengths).to(device=output.device, dtype=torch.long) - 1  # (B,)
             index = last.view(B, 1, 1).expand(B, 1, h)  # (B, 1, h)
             forward = output[:, :, :h].gather(1, index).squeeze(1)  # (B, h)
             return torch.cat([forward, output[:, 0, h:]], dim=-1)
             """), "torch.gather of the forward half with an expanded index"),
-        correct("ind_loop_over_batch", _join(EX2_ASSERT, """
+        correct("ind_loop_over_batch", _join(EX3_ASSERT, """
             rows = [torch.cat([output[b, int(lengths[b]) - 1, :h], output[b, 0, h:]]) for b in range(B)]
             return torch.stack(rows)
             """), "a loop over the batch, allowed by the prompt, and torch.stack"),
