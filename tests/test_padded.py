@@ -108,3 +108,18 @@ def test_direction_runners_shapes_and_refusals():
         ck.direction_runners([tf.keras.layers.LSTM(2, return_sequences=True)])
     with pytest.raises(AssertionError, match="at least one"):
         ct.bidirectional_rnn(torch.zeros(1, 2, 3), [2], [])
+
+
+def test_torch_runners_are_modules_that_share_the_stack_parameters():
+    torch.manual_seed(8)
+    stack = nn.LSTM(3, 2, num_layers=2, bidirectional=True, batch_first=True)
+    runners = ct.direction_runners(stack)
+    assert all(isinstance(r, nn.Module) for pair in runners for r in pair)
+    assert runners[1][1].rnn.weight_ih_l0 is stack.weight_ih_l1_reverse
+    X = torch.randn(2, 4, 3, requires_grad=True)
+    out, _ = ct.bidirectional_rnn(X, [4, 2], runners)
+    out.sum().backward()
+    assert stack.weight_hh_l1_reverse.grad is not None and stack.weight_hh_l1_reverse.grad.abs().sum() > 0
+    import pickle
+    copied = pickle.loads(pickle.dumps(runners[0][0]))
+    torch.testing.assert_close(copied(X.detach()), runners[0][0](X.detach()))

@@ -78,31 +78,41 @@ def bidirectional_rnn(X: torch.Tensor, lengths: Any,
     return X, torch.stack(H_n)  # (B, T, 2h), (2L, B, h)
 
 
-def direction_runners(stack: nn.RNNBase) -> list[tuple[Direction, ...]]:
-    """The directions of every layer of ``nn.RNN``/``nn.LSTM``/``nn.GRU(batch_first=True)``, as functions.
+class _OneDirection(nn.Module):
+    """One direction of one layer of a stack, as a module: ``X`` ``(B, T, d)`` to its states ``(B, T, h)``.
 
-    ``runners[l][k]`` runs layer ``l``, direction ``k`` (0 forward, 1 backward) of ``stack``, with
-    its weights, left to right from a zero state: ``run(X)`` maps ``(B, T, d_l)`` to ``(B, T, h)``.
-    Feed the backward one a reversed sequence (:func:`reverse_padded`), as
-    :func:`bidirectional_rnn` does.  The functions share the stack's parameters (gradients reach
-    them); dropout between layers is not applied.
+    It runs left to right from a zero state over every step it is given; ``rnn`` is a one-layer,
+    one-direction ``nn.RNN``/``nn.LSTM``/``nn.GRU(batch_first=True)`` that holds the weights.
+    """
+
+    def __init__(self, rnn: nn.RNNBase) -> None:
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """The states of every step, ``(B, T, h)``."""
+        return self.rnn(X)[0]
+
+
+def direction_runners(stack: nn.RNNBase) -> list[tuple[_OneDirection, ...]]:
+    """The directions of every layer of ``nn.RNN``/``nn.LSTM``/``nn.GRU(batch_first=True)``, as modules.
+
+    ``runners[l][k]`` runs layer ``l``, direction ``k`` (0 forward, 1 backward) of ``stack`` left
+    to right from a zero state: ``run(X)`` maps ``(B, T, d_l)`` to ``(B, T, h)``.  Feed the
+    backward one a reversed sequence (:func:`reverse_padded`), as :func:`bidirectional_rnn` does.
+    The runners hold the stack's own parameters (gradients reach them; a copied runner, e.g. a
+    pickled one, holds copies); dropout between layers is not applied.
     """
     if not isinstance(stack, nn.RNNBase) or not stack.batch_first or getattr(stack, "proj_size", 0):
         raise ValueError("expected an nn.RNN, nn.LSTM or nn.GRU with batch_first=True and no projection")
     suffixes = ("", "_reverse") if stack.bidirectional else ("",)
     extra = {"nonlinearity": stack.nonlinearity} if isinstance(stack, nn.RNN) else {}
 
-    def runner(l: int, suffix: str) -> Direction:
-        names = [f"{kind}_{part}_l{l}{suffix}" for kind in ("weight", "bias") for part in ("ih", "hh")
-                 if hasattr(stack, f"{kind}_{part}_l{l}{suffix}")]
-
-        def run(X: torch.Tensor) -> torch.Tensor:
-            weights = {name.replace(f"_l{l}{suffix}", "_l0"): getattr(stack, name) for name in names}
-            num_inputs = weights["weight_ih_l0"].shape[1]  # nn.LSTM itself refuses another input size
-            one = type(stack)(num_inputs, stack.hidden_size, batch_first=True, bias=stack.bias, **extra)
-            out, _ = torch.func.functional_call(one.to(X.device), weights, (X,))
-            return out  # (B, T, h)
-
-        return run
+    def runner(l: int, suffix: str) -> _OneDirection:
+        num_inputs = getattr(stack, f"weight_ih_l{l}{suffix}").shape[1]  # d, or D*h above layer 0
+        one = type(stack)(num_inputs, stack.hidden_size, batch_first=True, bias=stack.bias, **extra)
+        for name in one._flat_weights_names:  # weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
+            setattr(one, name, getattr(stack, name.replace("_l0", f"_l{l}{suffix}")))  # shared
+        return _OneDirection(one.to(getattr(stack, f"weight_ih_l{l}{suffix}").device))
 
     return [tuple(runner(l, s) for s in suffixes) for l in range(stack.num_layers)]

@@ -171,33 +171,27 @@ BANK = {
             return X.clone()
             """, IND_STACK),
               "reverses the rows of the caller's X in place and returns a copy"),
-        # FINDING: the visible tests pass (and the hidden ones too). Word ids come back as float32,
-        # since the ids case of the reverse test checks neither the dtype nor the exact values' type
-        # (tolist() of 9.0 == 9): an Embedding cannot read the result.
-        # wrong("ind_rev_permutation_matrix_float_ids", ("""
-        #     T = X.shape[1]
-        #     k = torch.as_tensor(lengths, device=X.device).long().view(-1, 1, 1)  # (B, 1, 1)
-        #     i = torch.arange(T, device=X.device).view(1, T, 1)
-        #     j = torch.arange(T, device=X.device).view(1, 1, T)
-        #     P = torch.where(i < k, j == k - 1 - i, j == i).float()  # (B, T, T): one 1 per row
-        #     return torch.einsum("bij,bj...->bi...", P, X.float())  # .float() so that ids multiply too
-        #     """, IND_STACK),
-        #       "a permutation matrix per row; word ids are turned into float32 to be multiplied"),
-        # FINDING (hidden tests only): the visible tests give 2-D ids and 3-D vectors only; the
-        # hidden (B, T, 2, 3) batch is the one that fails.
-        # wrong("ind_rev_gather_two_or_three_axes", ("""
-        #     k = torch.as_tensor(lengths, device=X.device).long().unsqueeze(1)  # (B, 1)
-        #     t = torch.arange(X.shape[1], device=X.device).unsqueeze(0)  # (1, T)
-        #     index = torch.where(t < k, k - 1 - t, t)  # (B, T)
-        #     if X.dim() == 3:
-        #         index = index.unsqueeze(-1).expand(-1, -1, X.shape[2])  # (B, T, d)
-        #     return X.gather(1, index)
-        #     """, IND_STACK),
-        #       "torch.gather with an index made for (B, T) or (B, T, d) only: more axes after time fail"),
-        # FINDING: passes every test. The padded steps are copied from a detached clone, so no
-        # gradient reaches X's padding; the gradient check only asks that some gradient reaches X.
-        # (Harmless inside bidirectional_rnn, whose padded outputs are zeroed, but not what the
-        # prompt asks of reverse_padded.)
+        wrong("ind_rev_permutation_matrix_float_ids", ("""
+            T = X.shape[1]
+            k = torch.as_tensor(lengths, device=X.device).long().view(-1, 1, 1)  # (B, 1, 1)
+            i = torch.arange(T, device=X.device).view(1, T, 1)
+            j = torch.arange(T, device=X.device).view(1, 1, T)
+            P = torch.where(i < k, j == k - 1 - i, j == i).float()  # (B, T, T): one 1 per row
+            return torch.einsum("bij,bj...->bi...", P, X.float())  # .float() so that ids multiply too
+            """, IND_STACK),
+              "a permutation matrix per row; word ids are turned into float32 to be multiplied"),
+        wrong("ind_rev_gather_two_or_three_axes", ("""
+            k = torch.as_tensor(lengths, device=X.device).long().unsqueeze(1)  # (B, 1)
+            t = torch.arange(X.shape[1], device=X.device).unsqueeze(0)  # (1, T)
+            index = torch.where(t < k, k - 1 - t, t)  # (B, T)
+            if X.dim() == 3:
+                index = index.unsqueeze(-1).expand(-1, -1, X.shape[2])  # (B, T, d)
+            return X.gather(1, index)
+            """, IND_STACK),
+              "torch.gather with an index made for (B, T) or (B, T, d) only: more axes after time fail"),
+        # NOT CAUGHT, a known limit: the padded steps of the result carry no gradient, and the
+        # gradient check can only ask that some gradient reaches X (the grader sees the call from
+        # outside the kernel). Harmless inside bidirectional_rnn, whose padded outputs are zero.
         # wrong("ind_rev_padding_from_detached_copy", ("""
         #     Y = X.detach().clone()  # the padding stays as it is
         #     for b, k in enumerate(lengths):
@@ -256,65 +250,49 @@ BANK = {
             IND_STACK, "H_f = run_forward(inputs)  # (B, T, h)",
             "H_f = reverse_padded(run_forward(reverse_padded(inputs, n)), n)  # (B, T, h)")),
               "the forward direction also reads each sentence reversed: both halves run right to left"),
-        # FINDING (hidden tests only): every visible bidirectional_rnn batch has a sentence as long
-        # as T, so an output cut to the longest sentence (pad_packed_sequence without total_length)
-        # has the right shape there; only the hidden three-layer batch (max(lengths) < T) shows it.
-        # wrong("ind_cut_to_longest_sentence", (IND_REVERSE, _swap(
-        #     IND_STACK, "B, T = X.shape[0], X.shape[1]\n",
-        #     "T = int(max(lengths))\nX = X[:, :T]  # (B, max(lengths), d): the columns nobody reads dropped\n"
-        #     "B = X.shape[0]\n")),
-        #       "the batch cut to the longest sentence: output (B, max(lengths), 2h) instead of (B, T, 2h)"),
-        # FINDING (hidden tests only): every visible test has one or two layers, where outputs[0] is
-        # the layer below; the hidden three-layer nn.RNN is the one that fails.
-        # wrong("ind_upper_layers_read_first_output", (IND_REVERSE, _swap(_swap(
-        #     IND_STACK, "inputs = X\n", "outputs = []\n"),
-        #     "for run_forward, run_backward in layers:\n",
-        #     "for run_forward, run_backward in layers:\n    inputs = outputs[0] if outputs else X  # meant [-1]\n")
-        #     .replace("    inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h), zero at the padding\n"
-        #              "return inputs,",
-        #              "    outputs.append(torch.cat([H_f, H_b], dim=-1) * mask)  # (B, T, 2h)\n"
-        #              "return outputs[-1],")),
-        #       "every layer above the first reads the first layer's output (outputs[0] instead of outputs[-1])"),
-        # FINDING: passes every test. bidirectional_rnn is never called with inputs that require
-        # gradients (every visible call is under torch.no_grad(), and checked() is given no grads), so
-        # a stack cut off from autograd scores full marks.
-        # wrong("ind_detached_for_numpy", (IND_REVERSE, _swap(
-        #     IND_STACK, "return inputs, torch.stack(finals)",
-        #     "return inputs.detach(), torch.stack(finals).detach()  # so that .numpy() works on them")),
-        #       "detached results: training through the stack gets no gradient"),
-        # FINDING (hidden tests only): the visible calls give lengths as a tensor and as a list; only
-        # the hidden calls give a NumPy array, on which torch's < fails.
-        # wrong("ind_lengths_list_or_tensor_only", (IND_REVERSE, """
-        #     n = torch.tensor(lengths) if isinstance(lengths, list) else lengths  # a tensor from here on
-        #     B, T = X.shape[0], X.shape[1]
-        #     batch = torch.arange(B, device=X.device)  # (B,)
-        #     mask = (torch.arange(T, device=X.device)[None] < n[:, None]).unsqueeze(-1)  # (B, T, 1)
-        #     finals, inputs = [], X
-        #     for run_forward, run_backward in layers:
-        #         H_f = run_forward(inputs)  # (B, T, h)
-        #         H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h)
-        #         finals += [H_f[batch, n - 1], H_b[:, 0]]  # (B, h) each
-        #         inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h)
-        #     return inputs, torch.stack(finals)  # (B, T, 2h), (2L, B, h)
-        #     """),
-        #       "lengths turned into a tensor only when it is a list: a NumPy array reaches torch's < and fails"),
-        # FINDING: passes every visible test (a hostile answer) and keeps 3 of the 4 points. The
-        # runners the visible tests hand in are closures over the nn.LSTM/nn.GRU module itself, so
-        # an answer can take the module out and run it on the packed batch: no reversal, no stack
-        # is written, and the own-code check does not look at the arguments. Only the hidden calls
-        # of the two-layer cell fail (KeyError: their runners hold no "stack"); it also fails in
-        # the notebook on Section 1's from-scratch directions.
-        # wrong("ind_module_taken_from_the_runners", (IND_REVERSE, """
-        #     run = layers[0][0]
-        #     cells = dict(zip(run.__code__.co_freevars, (c.cell_contents for c in run.__closure__)))
-        #     module = cells["stack"]  # the nn.LSTM or nn.GRU behind the functions
-        #     k = torch.as_tensor(lengths).cpu()
-        #     packed = nn.utils.rnn.pack_padded_sequence(X, k, batch_first=True, enforce_sorted=False)
-        #     out, h_n = module(packed)
-        #     out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])
-        #     return out, (h_n[0] if isinstance(h_n, tuple) else h_n)
-        #     """),
-        #       "runs the module found in the runners' closures on a packed batch instead of the directions"),
+        wrong("ind_cut_to_longest_sentence", (IND_REVERSE, _swap(
+            IND_STACK, "B, T = X.shape[0], X.shape[1]\n",
+            "T = int(max(lengths))\nX = X[:, :T]  # (B, max(lengths), d): the columns nobody reads dropped\n"
+            "B = X.shape[0]\n")),
+              "the batch cut to the longest sentence: output (B, max(lengths), 2h) instead of (B, T, 2h)"),
+        wrong("ind_upper_layers_read_first_output", (IND_REVERSE, _swap(_swap(
+            IND_STACK, "inputs = X\n", "outputs = []\n"),
+            "for run_forward, run_backward in layers:\n",
+            "for run_forward, run_backward in layers:\n    inputs = outputs[0] if outputs else X  # meant [-1]\n")
+            .replace("    inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h), zero at the padding\n"
+                     "return inputs,",
+                     "    outputs.append(torch.cat([H_f, H_b], dim=-1) * mask)  # (B, T, 2h)\n"
+                     "return outputs[-1],")),
+              "every layer above the first reads the first layer's output (outputs[0] instead of outputs[-1])"),
+        wrong("ind_detached_for_numpy", (IND_REVERSE, _swap(
+            IND_STACK, "return inputs, torch.stack(finals)",
+            "return inputs.detach(), torch.stack(finals).detach()  # so that .numpy() works on them")),
+              "detached results: training through the stack gets no gradient"),
+        wrong("ind_lengths_list_or_tensor_only", (IND_REVERSE, """
+            n = torch.tensor(lengths) if isinstance(lengths, list) else lengths  # a tensor from here on
+            B, T = X.shape[0], X.shape[1]
+            batch = torch.arange(B, device=X.device)  # (B,)
+            mask = (torch.arange(T, device=X.device)[None] < n[:, None]).unsqueeze(-1)  # (B, T, 1)
+            finals, inputs = [], X
+            for run_forward, run_backward in layers:
+                H_f = run_forward(inputs)  # (B, T, h)
+                H_b = reverse_padded(run_backward(reverse_padded(inputs, n)), n)  # (B, T, h)
+                finals += [H_f[batch, n - 1], H_b[:, 0]]  # (B, h) each
+                inputs = torch.cat([H_f, H_b], dim=-1) * mask  # (B, T, 2h)
+            return inputs, torch.stack(finals)  # (B, T, 2h), (2L, B, h)
+            """),
+              "lengths turned into a tensor only when it is a list: a NumPy array reaches torch's < and fails"),
+        wrong("ind_module_taken_from_the_runners", (IND_REVERSE, """
+            run = layers[0][0]
+            cells = dict(zip(run.__code__.co_freevars, (c.cell_contents for c in run.__closure__)))
+            module = cells["stack"]  # the nn.LSTM or nn.GRU behind the functions
+            k = torch.as_tensor(lengths).cpu()
+            packed = nn.utils.rnn.pack_padded_sequence(X, k, batch_first=True, enforce_sorted=False)
+            out, h_n = module(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])
+            return out, (h_n[0] if isinstance(h_n, tuple) else h_n)
+            """),
+              "runs the module found in the runners' closures on a packed batch instead of the directions"),
         # --- right answers written otherwise
         correct("ind_index_lists", (IND_REVERSE, IND_STACK),
                 "reverse_padded from per-row Python lists of positions; the stack with a list-built mask and "
