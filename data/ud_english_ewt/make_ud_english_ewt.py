@@ -59,6 +59,10 @@ both releases.
 
 {counts}
 
+The whole treebank, train, dev and test splits together, has 16,622 sentences and 254,820 words
+(the treebank's page, https://universaldependencies.org/treebanks/en_ewt/index.html); the
+train split, the rest of it, is not shipped (`course_utils.tagging.fetch_ud_ewt` downloads it).
+
 ## License and copyright
 
 The following notice is copied from the treebank's README:
