@@ -68,8 +68,9 @@ class Comparison:
     """The result of :func:`compare`; ``str()`` is the one-line report a cell prints.
 
     ``difference`` is ``mean(a) - mean(b)`` (paired: the mean of ``a - b``), ``low`` and ``high``
-    its bootstrap interval at ``level``; ``p_value`` is the two-sided randomisation test of no
-    difference; ``verdict`` says whether A is "better", "worse" or shows "no detectable
+    its bootstrap interval at ``level``; ``p_value`` is the two-sided test of no difference named
+    by ``test`` (a randomisation test for :func:`compare`, the bootstrap itself for
+    :func:`compare_runs`); ``verdict`` says whether A is "better", "worse" or shows "no detectable
     difference" than B, with ``higher_is_better`` deciding the direction.
     """
 
@@ -85,6 +86,7 @@ class Comparison:
     paired: bool
     higher_is_better: bool
     verdict: str
+    test: str = "randomisation test"
 
     @property
     def evidence(self) -> str:
@@ -98,7 +100,7 @@ class Comparison:
         return (f"{self.name_a} vs {self.name_b}, {self.metric} ({direction} is better): {self.verdict}; "
                 f"mean difference {self.difference:+.4g}, {self.level:.0%} interval "
                 f"[{self.low:+.4g}, {self.high:+.4g}], {design} bootstrap over {self.n:,} items, "
-                f"randomisation test p {_p_text(self.p_value)}")
+                f"{self.test} p {_p_text(self.p_value)}")
 
 
 def _p_text(p: float) -> str:
@@ -209,7 +211,7 @@ def compare_runs(a: np.ndarray, b: np.ndarray, *, names: tuple[str, str] = ("A",
     p_value = float(min(1.0, 2 * min((boot <= 0).mean(), (boot >= 0).mean()) + 1 / n_boot))
     return Comparison(names[0], names[1], f"{metric}, seeds and items resampled", observed, low, high, level,
                       p_value, int(x.shape[1]), True, higher_is_better,
-                      _verdict(low, high, p_value, level, higher_is_better))
+                      _verdict(low, high, p_value, level, higher_is_better), "bootstrap test")
 
 
 __all__ = ["ClaimFailed", "Comparison", "STRICT_ENV", "VERDICTS", "claim", "compare", "compare_runs", "strict_claims"]

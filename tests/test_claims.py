@@ -535,6 +535,7 @@ def test_compare_runs_resamples_seeds_and_items():
     result = compare_runs(a, b, names=("a", "b"), metric="accuracy")
     assert result.verdict == "better" and result.low > 0 and result.n == 400
     assert abs(result.difference - (a.mean() - b.mean())) < 1e-12
+    assert "bootstrap test p" in str(result) and "randomisation" not in str(result)  # its p is the bootstrap's
     assert compare_runs(b, a).verdict == "worse"
     assert compare_runs(b, a, higher_is_better=False).verdict == "better"
     # a configuration whose seeds disagree wildly: the items alone would call it, the seeds do not
