@@ -47,8 +47,9 @@ RUN_BUDGET_EXCEPTIONS: dict[str, tuple[int, str]] = {
                          "evaluates 20 shipped recall models and trains one GRU, after Section 3 trains two "
                          "LSTMs side by side, and before a character LSTM and two forecasters"),
     "04-bidirectional-multilayer": (120, "the tagging comparison of Section 5 trains four PyTorch taggers "
-                                         "(one or two layers, one or two directions) and a Keras one on "
-                                         "1,801 sentences, after Section 4's two character models, and "
+                                         "(one or two layers, one or two directions), a Keras one and two "
+                                         "PyTorch variants (dense Adam on the table, Keras' initial values) "
+                                         "on 1,801 sentences, after Section 4's two character models, and "
                                          "bootstraps the stored runs of nine taggers over five seeds, tag "
                                          "class by tag class"),
     "05-seq2seq": (120, "the comparisons of Sections 3-5 train three encoder-decoders on 16,000 pairs: the "
