@@ -12,7 +12,6 @@ classifiers did in every configuration and seed (``data/review_runs/make_review_
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.archives import read_runs_archive
 from course_utils.data import DataFileError, data_path
 from course_utils.text import CharVocab
 
@@ -215,24 +215,5 @@ def read_review_runs(root: Path | None = None, *, path: str | Path | None = None
     pickled, without the metadata, or with missing, extra or other-shaped arrays.
     """
     path = data_path(REVIEW_RUNS, root) if path is None else Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:  # never unpickle: arrays and strings only
-            arrays = {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise DataFileError(f"{path} is not a readable NumPy .npz archive ({err})") from err
-    try:
-        meta = json.loads(str(arrays.pop("meta")))
-        if meta["format"] != _REVIEW_FORMAT:
-            raise ValueError(f"its format is {meta['format']!r}")
-        shapes = _review_shapes(meta)
-    except (KeyError, ValueError, TypeError, AttributeError) as err:
-        raise DataFileError(f"{path} is not a review-runs archive ({_REVIEW_FORMAT!r}): no valid metadata "
-                            f"({type(err).__name__}: {err})") from err
-    missing, extra = sorted(set(shapes) - set(arrays)), sorted(set(arrays) - set(shapes))
-    if missing or extra:
-        raise DataFileError(f"{path} is not a complete review-runs archive: missing {missing}, unexpected {extra}")
-    for name, (shape, kind) in shapes.items():
-        if arrays[name].shape != shape or arrays[name].dtype.kind != kind:
-            raise DataFileError(f"{path}: {name} has shape {arrays[name].shape} and dtype {arrays[name].dtype}, "
-                                f"expected {shape} of kind {kind!r}")
+    meta, arrays = read_runs_archive(path, _REVIEW_FORMAT, "review-runs", lambda meta, arrays: _review_shapes(meta))
     return ReviewRuns(configs=list(meta["configs"]), seeds=[int(s) for s in meta["seeds"]], meta=meta, **arrays)

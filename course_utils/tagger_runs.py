@@ -9,15 +9,13 @@ epoch, the kept epoch, the training seconds and the tag the kept model gives eve
 
 from __future__ import annotations
 
-import json
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from course_utils.archives import read_runs_archive
 from course_utils.data import DataFileError, data_path
 
 #: The shipped runs, relative to the data folder (listed in ``data/MANIFEST.json``).
@@ -109,27 +107,9 @@ def read_tagger_runs(root: Path | None = None, *, path: str | Path | None = None
     the script cannot have written (tag ids out of range, lengths that do not add up).
     """
     path = data_path(TAGGER_RUNS, root) if path is None else Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:  # never unpickle: arrays and strings only
-            arrays = {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as err:  # zlib: a damaged stream
-        raise DataFileError(f"{path} is not a readable NumPy .npz archive ({err})") from err
-    try:
-        meta = json.loads(str(arrays.pop("meta")))
-        if meta["format"] != _FORMAT:
-            raise ValueError(f"its format is {meta['format']!r}")
-        shapes = _shapes(meta, len(np.atleast_1d(arrays.get("tag_names", []))))
-    except (KeyError, ValueError, TypeError, AttributeError) as err:
-        raise DataFileError(f"{path} is not a tagger-runs archive ({_FORMAT!r}): no valid metadata "
-                            f"({type(err).__name__}: {err})") from err
-    missing, extra = sorted(set(shapes) - set(arrays)), sorted(set(arrays) - set(shapes))
-    if missing or extra:
-        raise DataFileError(f"{path} is not a complete tagger-runs archive: missing {missing}, unexpected {extra}")
-    for name, (shape, dtype) in shapes.items():
-        value = arrays[name]
-        if value.shape != shape or (value.dtype.kind != dtype if len(dtype) == 1 else value.dtype != dtype):
-            raise DataFileError(f"{path}: {name} has shape {value.shape} and dtype {value.dtype}, "
-                                f"expected {shape} of {'kind' if len(dtype) == 1 else 'dtype'} {dtype!r}")
+    meta, arrays = read_runs_archive(
+        path, _FORMAT, "tagger-runs",
+        lambda meta, arrays: _shapes(meta, len(np.atleast_1d(arrays.get("tag_names", [])))))
     _check_values(path, arrays)
     return TaggerRuns(configs=list(meta["configs"]), seeds=[int(s) for s in meta["seeds"]],
                       tag_names=[str(t) for t in arrays.pop("tag_names")], meta=meta, **arrays)

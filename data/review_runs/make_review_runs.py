@@ -48,11 +48,9 @@ snippets flatters it most.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +61,7 @@ from torch import nn
 
 import course_utils as cu
 import course_utils.torch as ctorch
+from course_utils.archives import write_npz
 from course_utils import corpora, vectors
 from course_utils.vocab import PAD_ID, UNK_ID, Vocab, build_vocab, pad_batch, tokenize
 
@@ -286,17 +285,6 @@ def train_run(config: str, seed: int, data: ReviewData, max_epochs: int | None =
 
 
 # --- The archive ----------------------------------------------------------------------------------------------------
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """A compressed ``.npz`` archive written entry by entry with a fixed date and ``allow_pickle=False``, so
-    that its bytes depend on the arrays only and it holds no pickled object."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, value in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.asanyarray(value), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue())
 
 
 def summary(configs: list[str], arrays: dict[str, np.ndarray]) -> str:

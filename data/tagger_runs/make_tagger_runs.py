@@ -88,11 +88,9 @@ bidirectional), about one standard deviation of the seeds or less.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -106,6 +104,7 @@ from torch import nn
 
 import course_utils as cu
 import course_utils.torch as ctorch
+from course_utils.archives import write_npz
 from course_utils import corpora, tagging
 from course_utils.vocab import PAD_ID, UNK_ID, Vocab, pad_batch
 
@@ -362,17 +361,6 @@ def train_run(config_name: str, seed: int, data: TaggerData, epochs: int = EPOCH
 
 
 # --- The archive ----------------------------------------------------------------------------------------------------
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """A compressed ``.npz`` archive written entry by entry with a fixed date and ``allow_pickle=False``, so
-    that its bytes depend on the arrays only and it holds no pickled object."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, value in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.asanyarray(value), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue())
 
 
 def scores_of(predicted: list[list[int]], data: TaggerData) -> dict[str, float]:
